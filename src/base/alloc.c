@@ -1,0 +1,75 @@
+/*
+ * The project's allocator. A counter lets tests make the Nth allocation
+ * fail, the way SQLite's malloc tests and curl's torture mode do.
+ */
+#include <hedui/base.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+static long fail_at;    /* 0: never fail */
+static bool fail_sticky;
+static long alloc_count;
+
+void hd_alloc_fail_after(long n, bool sticky)
+{
+    fail_at = n;
+    fail_sticky = sticky;
+    alloc_count = 0;
+}
+
+long hd_alloc_count(void)
+{
+    return alloc_count;
+}
+
+static bool should_fail(void)
+{
+    alloc_count++;
+    if (fail_at == 0)
+        return false;
+    if (alloc_count == fail_at)
+        return true;
+    return fail_sticky && alloc_count > fail_at;
+}
+
+void *hd_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *hd_calloc(size_t count, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *hd_realloc(void *ptr, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void hd_free(void *ptr)
+{
+    free(ptr);
+}
+
+char *hd_strndup(const char *s, size_t len)
+{
+    char *copy = hd_malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+char *hd_strdup(const char *s)
+{
+    return hd_strndup(s, strlen(s));
+}

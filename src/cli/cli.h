@@ -1,0 +1,21 @@
+/* Shared by the subcommands of `hedui`: one file per subcommand. */
+#ifndef HEDUI_CLI_H
+#define HEDUI_CLI_H
+
+typedef struct hd_cli_globals {
+    const char *db_path;   /* --db, default hedui.db */
+    const char *feeds_dir; /* --feeds, default db_path + ".feeds" */
+} hd_cli_globals;
+
+/* A subcommand gets argv starting at its own name. Exit status: 0 done,
+ * 1 done with rejections (see each command), 2 usage error, 3 failure. */
+typedef int (*hd_cli_run_fn)(const hd_cli_globals *globals, int argc,
+                             char **argv);
+
+typedef struct hd_cli_command {
+    const char *name;
+    const char *summary;
+    hd_cli_run_fn run;
+} hd_cli_command;
+
+#endif

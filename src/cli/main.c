@@ -1,0 +1,54 @@
+/* The `hedui` command: global options, then one subcommand. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const hd_cli_command commands[] = {
+    {"help", "show this help", NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: hedui [--db PATH] [--feeds DIR] COMMAND [ARGS]\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    hd_cli_globals globals = {"hedui.db", NULL};
+    int i = 1;
+
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc)
+            globals.db_path = argv[++i];
+        else if (!strcmp(argv[i], "--feeds") && i + 1 < argc)
+            globals.feeds_dir = argv[++i];
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "hedui: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i == argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+        if (strcmp(argv[i], commands[c].name))
+            continue;
+        if (!commands[c].run) {
+            usage(stdout);
+            return 0;
+        }
+        return commands[c].run(&globals, argc - i, argv + i);
+    }
+    fprintf(stderr, "hedui: unknown command %s\n", argv[i]);
+    usage(stderr);
+    return 2;
+}

@@ -217,8 +217,8 @@ static inline int64_t hd_div_trunc(int64_t a, int64_t b)
 
 /* A date is days since 1970-01-01 (int32_t). A period (calendar month) is
  * months since 0000-01: year * 12 + (month - 1). */
-#define HD_DATE_TEXT_MAX 11   /* "YYYY-MM-DD" + NUL */
-#define HD_PERIOD_TEXT_MAX 8  /* "YYYY-MM" + NUL */
+#define HD_DATE_TEXT_MAX 11  /* "YYYY-MM-DD" + NUL */
+#define HD_PERIOD_TEXT_MAX 8 /* "YYYY-MM" + NUL */
 
 bool hd_is_leap_year(int year);
 int hd_days_in_month(int year, int month);
@@ -249,7 +249,12 @@ int hd_age_at(int32_t birth, int32_t at);
  * The library never prints. Programs install a sink; events are one
  * `key=value` line each. Never log names or full citizen IDs.
  */
-typedef enum { HD_LOG_DEBUG, HD_LOG_INFO, HD_LOG_WARN, HD_LOG_ERROR } hd_log_level;
+typedef enum {
+    HD_LOG_DEBUG,
+    HD_LOG_INFO,
+    HD_LOG_WARN,
+    HD_LOG_ERROR
+} hd_log_level;
 typedef void (*hd_log_fn)(hd_log_level level, const char *line, void *payload);
 
 void hd_log_set_sink(hd_log_fn fn, void *payload);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long fail_at;    /* 0: never fail */
+static long fail_at; /* 0: never fail */
 static bool fail_sticky;
 static long alloc_count;
 

@@ -25,8 +25,8 @@ void *hd_arena_alloc(hd_arena *arena, size_t size)
         return NULL;
     aligned &= ~(size_t)15;
     if (!b || b->size - b->used < aligned) {
-        size_t data_size = aligned > arena->block_size ? aligned
-                                                       : arena->block_size;
+        size_t data_size =
+            aligned > arena->block_size ? aligned : arena->block_size;
         if (__builtin_add_overflow(sizeof(*b), data_size, &total))
             return NULL;
         b = hd_malloc(total);

@@ -6,7 +6,6 @@
  */
 #include <hedui/base.h>
 
-
 bool hd_is_leap_year(int year)
 {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

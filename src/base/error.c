@@ -66,12 +66,12 @@ const char *hd_error_format(const hd_error *err, char *out, size_t out_len)
     if (out_len == 0)
         return out;
     out[0] = '\0';
-#define APPEND(...)                                                           \
-    do {                                                                      \
-        n = snprintf(out + used, out_len - used, __VA_ARGS__);                \
-        if (n < 0 || (size_t)n >= out_len - used)                             \
-            return out;                                                       \
-        used += (size_t)n;                                                    \
+#define APPEND(...)                                                            \
+    do {                                                                       \
+        n = snprintf(out + used, out_len - used, __VA_ARGS__);                 \
+        if (n < 0 || (size_t)n >= out_len - used)                              \
+            return out;                                                        \
+        used += (size_t)n;                                                     \
     } while (0)
     if (err->file[0]) {
         APPEND("%s:", err->file);

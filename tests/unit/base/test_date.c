@@ -41,9 +41,9 @@ static void dates_round_trip(void **state)
 static void bad_dates_are_rejected(void **state)
 {
     int32_t d;
-    const char *bad[] = {"2023-02-29", "2026-13-01", "2026-00-10",
-                         "2026-04-31", "2026-1-01",  "20261101",
-                         "2026-11-01x", "0000-01-01", "2026/11/01", ""};
+    const char *bad[] = {
+        "2023-02-29", "2026-13-01",  "2026-00-10", "2026-04-31", "2026-1-01",
+        "20261101",   "2026-11-01x", "0000-01-01", "2026/11/01", ""};
     (void)state;
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(hd_date_parse(&d, bad[i], strlen(bad[i]), NULL),

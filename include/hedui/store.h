@@ -1,0 +1,223 @@
+/*
+ * hedui store: the two stores of design.md.
+ *
+ * The feed store (LMDB) holds department records, immutable once loaded,
+ * keyed by person then feed key then delivery, so that earlier deliveries
+ * stay readable and a past verification can be replayed. It is read two
+ * ways: every record of one person, or everyone in person order.
+ *
+ * The case store holds what people do: the ingest log and quarantine now;
+ * applications, authorizations, cases, policies and the audit chain later.
+ * It is an interface (hd_casestore) with a SQLite backend; a PostgreSQL
+ * backend implements the same operations. No SQL outside src/store.
+ *
+ * Neither store is thread-safe per handle: one handle per thread.
+ */
+#ifndef HEDUI_STORE_H
+#define HEDUI_STORE_H
+
+#include <hedui/feed.h>
+
+/* ============================================================ feed store */
+
+typedef struct hd_feedstore hd_feedstore;
+
+/* A delivery as the feed store records it. `seq` numbers accepted
+ * deliveries 1, 2, ... in the order they were committed. */
+typedef struct hd_fs_delivery {
+    uint32_t seq;
+    char delivery_id[128];
+    char department[32];
+    int32_t as_of;      /* days since 1970 */
+    bool snapshot;      /* mode: snapshot (true) or delta */
+    int64_t loaded_at;  /* seconds since 1970, passed in by the caller */
+    uint32_t feed_mask; /* bit (1 << feed id) for each feed it holds */
+} hd_fs_delivery;
+
+/* Open (creating when missing) the feed store in directory `dir`. */
+int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err);
+void hd_feedstore_free(hd_feedstore *fs);
+
+/* Look up an accepted delivery by id: 0 and *out filled, or HD_ENOTFOUND. */
+int hd_feedstore_delivery(hd_fs_delivery *out, hd_feedstore *fs,
+                          const char *delivery_id, hd_error *err);
+/* Every accepted delivery in seq order; fn returns non-zero to stop. */
+int hd_feedstore_deliveries(hd_feedstore *fs,
+                            int (*fn)(const hd_fs_delivery *d, void *payload),
+                            void *payload, hd_error *err);
+
+/* ------------------------------------------------------------ bulk load */
+
+/*
+ * Loading one delivery: add every valid row in file order, then commit.
+ * Rows are encoded and sorted in runs of at most `memory_budget` bytes,
+ * spilled to temporary files in `tmpdir` when the budget is reached, and
+ * merged in key order into LMDB inside one write transaction, which also
+ * records the delivery and `pending` (an opaque blob the ingest layer uses
+ * to finish its side in the case store; see hd_feedstore_pending). A crash
+ * before the commit leaves the store as it was; after it, the delivery is
+ * whole. Among rows of one delivery with the same key, the later one wins.
+ */
+typedef struct hd_fs_load hd_fs_load;
+
+/* Per-feed counts of a committed load. */
+typedef struct hd_fs_load_stats {
+    int64_t rows[32];     /* distinct keys written, by feed id */
+    int64_t replaced[32]; /* of those, keys that replaced a visible row of
+                             an earlier delivery (delta mode) */
+    int64_t live[32];     /* rows of the feed visible after the load */
+} hd_fs_load_stats;
+
+int hd_fs_load_begin(hd_fs_load **out, hd_feedstore *fs,
+                     const hd_fs_delivery *meta, size_t memory_budget,
+                     const char *tmpdir, hd_error *err);
+int hd_fs_load_add(hd_fs_load *load, const hd_row *row, hd_error *err);
+/* Merge and commit; `meta->seq` is assigned here and written back through
+ * `seq_out`. Frees `load` whatever the outcome. */
+int hd_fs_load_commit(hd_fs_load *load, const void *pending,
+                      size_t pending_len, uint32_t *seq_out,
+                      hd_fs_load_stats *stats, hd_error *err);
+/* Drop a load that was not committed (frees it; accepts NULL). */
+void hd_fs_load_abort(hd_fs_load *load);
+
+/*
+ * Pending blobs: committed with a delivery, removed once the case store
+ * has the delivery's log. At start, the ingest layer replays what is
+ * still pending (a crash between the two commits).
+ */
+int hd_feedstore_pending(hd_feedstore *fs,
+                         int (*fn)(const char *delivery_id, const void *blob,
+                                   size_t len, void *payload),
+                         void *payload, hd_error *err);
+int hd_feedstore_pending_clear(hd_feedstore *fs, const char *delivery_id,
+                               hd_error *err);
+
+/* ---------------------------------------------------------------- reads */
+
+/*
+ * A view: which deliveries count. `max_seq` 0 means every accepted
+ * delivery (the latest state); otherwise only deliveries with seq <=
+ * max_seq, as they stood then. For each feed only rows from its latest
+ * snapshot delivery in view onwards count, and for each key the row of
+ * the latest delivery in view.
+ */
+typedef struct hd_fs_view {
+    uint32_t max_seq;
+} hd_fs_view;
+
+/* The view of the deliveries accepted at or before `at` (seconds since
+ * 1970): for replaying a past verification. */
+int hd_feedstore_view_at(hd_fs_view *out, hd_feedstore *fs, int64_t at,
+                         hd_error *err);
+
+/* One record as read back, with its provenance. Borrowed: valid during
+ * the callback only. */
+typedef struct hd_record {
+    hd_row row; /* row.feed says which feed */
+    uint32_t delivery_seq;
+    const char *delivery_id;
+} hd_record;
+
+typedef int (*hd_record_fn)(const hd_record *rec, void *payload);
+
+/* Every visible record of one person (normalised 18-character pid),
+ * in feed id then key order. fn returns non-zero to stop (returned). */
+int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
+                        hd_record_fn fn, void *payload, hd_error *err);
+
+/* Every person in pid order: fn gets the pid and all that person's
+ * visible records at once (`count` of them). */
+typedef int (*hd_person_fn)(const char *pid, const hd_record *records,
+                            size_t count, void *payload);
+int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
+                      void *payload, hd_error *err);
+
+/* ============================================================ case store */
+
+typedef struct hd_casestore hd_casestore;
+
+/* Open the case store at `path` (creating it and migrating its schema to
+ * the current version). SQLite for now: WAL, synchronous=FULL. */
+int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err);
+void hd_casestore_free(hd_casestore *cs);
+/* The schema version the store is at. */
+int hd_casestore_schema_version(hd_casestore *cs);
+
+int hd_casestore_begin(hd_casestore *cs, hd_error *err);
+int hd_casestore_commit(hd_casestore *cs, hd_error *err);
+void hd_casestore_rollback(hd_casestore *cs);
+
+/* ---------------------------------------------------------- ingest log */
+
+typedef struct hd_ingest_feed_log {
+    const hd_feed *feed;
+    int64_t rows_in_file;  /* data rows of the file (manifest `rows`) */
+    int64_t rows_loaded;   /* valid rows written */
+    int64_t rows_quarantined;
+    int64_t rows_live;     /* rows of the feed visible after this delivery */
+    int64_t quarantined_by_reason[HD_REJECT_COUNT_];
+} hd_ingest_feed_log;
+
+typedef struct hd_ingest_log {
+    char delivery_id[128];
+    char department[32];
+    char path[1024];   /* where the delivery was read from */
+    int32_t as_of;
+    bool snapshot;
+    bool accepted;     /* false: rejected whole */
+    hd_reject reject_reason; /* when rejected */
+    char reject_detail[512]; /* when rejected: file, field, rule */
+    uint32_t seq;      /* feed store seq when accepted, else 0 */
+    int64_t loaded_at; /* seconds since 1970 */
+    int feed_count;
+    hd_ingest_feed_log feeds[32];
+} hd_ingest_log;
+
+/* Record one ingest attempt (inside the caller's transaction). */
+int hd_casestore_log_ingest(hd_casestore *cs, const hd_ingest_log *log,
+                            hd_error *err);
+/* Has an accepted delivery with this id been logged? (1 yes, 0 no, <0
+ * error.) */
+int hd_casestore_delivery_accepted(hd_casestore *cs, const char *delivery_id,
+                                   hd_error *err);
+
+/* One quarantined row. */
+typedef struct hd_quarantine_row {
+    const char *delivery_id;
+    const char *file;
+    int64_t line;
+    int column; /* 0 when the whole record is at fault */
+    const char *field;
+    hd_reject reason;
+    const char *detail; /* the rule, in words */
+    const char *raw;    /* the raw record as read, without line end */
+} hd_quarantine_row;
+
+int hd_casestore_quarantine_add(hd_casestore *cs, const hd_quarantine_row *row,
+                                hd_error *err);
+/* Quarantined rows, of one delivery or (NULL) all, in delivery then line
+ * order. */
+int hd_casestore_quarantine_list(hd_casestore *cs, const char *delivery_id,
+                                 int (*fn)(const hd_quarantine_row *row,
+                                           void *payload),
+                                 void *payload, hd_error *err);
+
+/* What is loaded, per feed: accepted deliveries, live rows, the latest
+ * as_of. Feeds with nothing loaded are reported with zeros. */
+typedef struct hd_feed_status {
+    const hd_feed *feed;
+    int64_t deliveries;
+    int64_t rows;
+    int32_t as_of; /* 0 with no delivery */
+    char last_delivery_id[128];
+} hd_feed_status;
+
+int hd_casestore_feed_status(hd_casestore *cs, hd_feed_status *out,
+                             int out_count, hd_error *err);
+
+/* Every ingest attempt in the order they were logged. */
+int hd_casestore_ingest_logs(hd_casestore *cs,
+                             int (*fn)(const hd_ingest_log *log, void *payload),
+                             void *payload, hd_error *err);
+
+#endif

@@ -18,4 +18,10 @@ typedef struct hd_cli_command {
     hd_cli_run_fn run;
 } hd_cli_command;
 
+/* The subcommands, one file each (cmd_<name>.c). */
+int hd_cmd_gen(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_ingest(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_status(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_quarantine(const hd_cli_globals *globals, int argc, char **argv);
+
 #endif

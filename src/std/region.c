@@ -1,0 +1,123 @@
+/*
+ * Administrative divisions: lookups over the generated, code-sorted table
+ * of region_data.c. The table is constant, so every function here is
+ * thread-safe and allocates nothing.
+ */
+#include "std/region_int.h"
+
+#include <string.h>
+
+const char *hd_region_provenance(void)
+{
+    return hd__region_provenance;
+}
+
+size_t hd_region_count(void)
+{
+    return hd__region_table_count;
+}
+
+const hd_region *hd_region_at(size_t i)
+{
+    return i < hd__region_table_count ? &hd__region_table[i] : NULL;
+}
+
+/* Compare a table code with the bytes s[0..len) in byte order, a shorter
+ * string sorting before every longer one it begins. */
+static int code_cmp(const char *code, const char *s, size_t len)
+{
+    size_t code_len = strlen(code);
+    int c = memcmp(code, s, code_len < len ? code_len : len);
+    if (c != 0)
+        return c;
+    return (code_len > len) - (code_len < len);
+}
+
+/* Index of the first region whose code is not below s[0..len). */
+static size_t lower_bound(const char *s, size_t len)
+{
+    size_t lo = 0, hi = hd__region_table_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (code_cmp(hd__region_table[mid].code, s, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const hd_region *hd_region_find(const char *code, size_t len)
+{
+    size_t i;
+
+    if (!code || (len != 6 && len != 9))
+        return NULL;
+    i = lower_bound(code, len);
+    if (i < hd__region_table_count &&
+        code_cmp(hd__region_table[i].code, code, len) == 0)
+        return &hd__region_table[i];
+    return NULL;
+}
+
+const hd_region *hd_region_parent(const hd_region *region)
+{
+    if (!region || !region->parent_code)
+        return NULL;
+    return hd_region_find(region->parent_code, strlen(region->parent_code));
+}
+
+size_t hd_region_children(const hd_region **out, size_t max,
+                          const hd_region *region)
+{
+    size_t prefix_len, count = 0;
+
+    if (!region)
+        return 0;
+    /* A child's code begins with the significant digits of its parent's:
+     * 2 for a province, 4 for a city, all 6 for a county (the refresh
+     * script checks this). Those codes are one run of the sorted table;
+     * within it the direct children are the ones naming this parent. */
+    switch (region->level) {
+    case HD_REGION_PROVINCE:
+        prefix_len = 2;
+        break;
+    case HD_REGION_CITY:
+        prefix_len = 4;
+        break;
+    case HD_REGION_COUNTY:
+        prefix_len = 6;
+        break;
+    case HD_REGION_TOWNSHIP:
+    default:
+        return 0;
+    }
+    for (size_t i = lower_bound(region->code, prefix_len);
+         i < hd__region_table_count &&
+         memcmp(hd__region_table[i].code, region->code, prefix_len) == 0;
+         i++) {
+        const hd_region *r = &hd__region_table[i];
+        if (!r->parent_code || strcmp(r->parent_code, region->code) != 0)
+            continue;
+        if (out && count < max)
+            out[count] = r;
+        count++;
+    }
+    return count;
+}
+
+bool hd_region_code_valid(const char *code, size_t len)
+{
+    if (!code || len != 6)
+        return false;
+    for (size_t i = 0; i < 6; i++)
+        if (!hd_is_digit(code[i]))
+            return false;
+    /* PP0000, PPCC00 or PPCCXX: no province 00, and no county digits
+     * without city digits. */
+    if (code[0] == '0' && code[1] == '0')
+        return false;
+    if (code[2] == '0' && code[3] == '0' && (code[4] != '0' || code[5] != '0'))
+        return false;
+    return true;
+}

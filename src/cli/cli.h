@@ -2,6 +2,8 @@
 #ifndef HEDUI_CLI_H
 #define HEDUI_CLI_H
 
+#include <hedui/base.h>
+
 typedef struct hd_cli_globals {
     const char *db_path;   /* --db, default hedui.db */
     const char *feeds_dir; /* --feeds, default db_path + ".feeds" */
@@ -17,6 +19,14 @@ typedef struct hd_cli_command {
     const char *summary;
     hd_cli_run_fn run;
 } hd_cli_command;
+
+/* The feed store directory: --feeds, or the case store path + ".feeds". */
+const char *hd_cli_feeds_dir(const hd_cli_globals *globals, char *buf,
+                             size_t buf_len);
+/* Seconds since 1970, from the system clock. */
+int64_t hd_cli_now(void);
+/* A log sink printing warnings and errors to stderr. */
+void hd_cli_log_to_stderr(hd_log_level level, const char *line, void *payload);
 
 /* The subcommands, one file each (cmd_<name>.c). */
 int hd_cmd_gen(const hd_cli_globals *globals, int argc, char **argv);

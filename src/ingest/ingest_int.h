@@ -1,0 +1,47 @@
+/* Internals shared by the files of src/ingest. */
+#ifndef HEDUI_INGEST_INT_H
+#define HEDUI_INGEST_INT_H
+
+#include <hedui/ingest.h>
+
+/*
+ * The quarantined rows of one delivery, held until the delivery's outcome
+ * is known. At most the bad-row limit (plus one) are ever held, so memory
+ * is bounded by the delivery's allowed share of bad rows.
+ */
+typedef struct hd_quarantine {
+    hd_arena arena; /* the rows' strings */
+    hd_quarantine_row *rows;
+    size_t count;
+    size_t cap;
+} hd_quarantine;
+
+void hd__quarantine_init(hd_quarantine *q);
+void hd__quarantine_release(hd_quarantine *q);
+/* Copy a bad row (its borrowed strings too). Returns 0 or HD_ENOMEM. */
+int hd__quarantine_push(hd_quarantine *q, const char *delivery_id,
+                        const char *file, const hd_bad_row *bad);
+/* Add every held row to the case store (inside the caller's transaction). */
+int hd__quarantine_write(const hd_quarantine *q, hd_casestore *cs,
+                         hd_error *err);
+
+/* The pending blob: the ingest log and the quarantined rows as JSON. */
+int hd__pending_encode(hd_buf *out, const hd_ingest_log *log,
+                       const hd_quarantine *q);
+/* Write a pending blob's log and rows to the case store (inside the
+ * caller's transaction). */
+int hd__pending_replay(hd_casestore *cs, const void *blob, size_t len,
+                       hd_error *err);
+
+/* The log as a jansson object (shared by the pending blob and --json). */
+struct json_t;
+struct json_t *hd__ingest_log_to_json(const hd_ingest_log *log);
+int hd__ingest_log_from_json(hd_ingest_log *out, struct json_t *obj);
+
+/* A raw quarantined row into / out of JSON, exact even when it is not
+ * UTF-8 (see ingest_json.c). get returns a string borrowed from `obj` or
+ * `scratch`, or NULL when out of memory. */
+void hd__json_set_raw(struct json_t *obj, const char *raw, size_t len);
+const char *hd__json_get_raw(struct json_t *obj, hd_buf *scratch);
+
+#endif

@@ -80,7 +80,7 @@ typedef enum hd_region_level {
  */
 typedef struct hd_region {
     const char *code;
-    const char *name; /* UTF-8, as published */
+    const char *name;        /* UTF-8, as published */
     const char *parent_code; /* NULL for a province */
     hd_region_level level;
 } hd_region;
@@ -95,9 +95,16 @@ const hd_region *hd_region_find(const char *code, size_t len);
 /* The parent division, NULL for a province. */
 const hd_region *hd_region_parent(const hd_region *region);
 /* The direct children, in code order: writes up to `max` pointers into
- * `out` and returns how many there are in all. */
+ * `out` (may be NULL when `max` is 0) and returns how many there are in
+ * all. The children of NULL are the provinces. */
 size_t hd_region_children(const hd_region **out, size_t max,
                           const hd_region *region);
+/* The direct child of `parent` (a province when `parent` is NULL) whose
+ * name is exactly the UTF-8 bytes `name[0..len)`, or NULL. Names repeat
+ * across the country (many counties are called 朝阳区 or 新华区), never
+ * under one parent, so a name is looked up one level at a time. */
+const hd_region *hd_region_find_name(const hd_region *parent, const char *name,
+                                     size_t len);
 /* Is `code` a well-formed 6-digit division code (PP0000, PPCC00, PPCCXX
  * with PP not 00)? Syntax only, not looked up. */
 bool hd_region_code_valid(const char *code, size_t len);

@@ -67,17 +67,23 @@ const hd_region *hd_region_parent(const hd_region *region)
     return hd_region_find(region->parent_code, strlen(region->parent_code));
 }
 
-size_t hd_region_children(const hd_region **out, size_t max,
-                          const hd_region *region)
+/*
+ * The run of the table that holds the direct children of `region`, as
+ * indices [*begin, *end). A child's code begins with the significant
+ * digits of its parent's: 2 for a province, 4 for a city, all 6 for a
+ * county (the refresh script checks this), so they are one run of the
+ * sorted table; within it the direct children are the ones naming this
+ * parent. The children of NULL (the provinces) are spread over the whole
+ * table.
+ */
+static void child_run(const hd_region *region, size_t *begin, size_t *end)
 {
-    size_t prefix_len, count = 0;
+    size_t prefix_len;
 
+    *begin = 0;
+    *end = hd__region_table_count;
     if (!region)
-        return 0;
-    /* A child's code begins with the significant digits of its parent's:
-     * 2 for a province, 4 for a city, all 6 for a county (the refresh
-     * script checks this). Those codes are one run of the sorted table;
-     * within it the direct children are the ones naming this parent. */
+        return;
     switch (region->level) {
     case HD_REGION_PROVINCE:
         prefix_len = 2;
@@ -90,20 +96,55 @@ size_t hd_region_children(const hd_region **out, size_t max,
         break;
     case HD_REGION_TOWNSHIP:
     default:
-        return 0;
+        *end = 0;
+        return;
     }
-    for (size_t i = lower_bound(region->code, prefix_len);
-         i < hd__region_table_count &&
-         memcmp(hd__region_table[i].code, region->code, prefix_len) == 0;
-         i++) {
+    *begin = lower_bound(region->code, prefix_len);
+    *end = *begin;
+    while (*end < hd__region_table_count &&
+           memcmp(hd__region_table[*end].code, region->code, prefix_len) == 0)
+        (*end)++;
+}
+
+static bool is_child(const hd_region *r, const hd_region *parent)
+{
+    if (!parent)
+        return r->parent_code == NULL;
+    return r->parent_code && strcmp(r->parent_code, parent->code) == 0;
+}
+
+size_t hd_region_children(const hd_region **out, size_t max,
+                          const hd_region *region)
+{
+    size_t begin, end, count = 0;
+
+    child_run(region, &begin, &end);
+    for (size_t i = begin; i < end; i++) {
         const hd_region *r = &hd__region_table[i];
-        if (!r->parent_code || strcmp(r->parent_code, region->code) != 0)
+        if (!is_child(r, region))
             continue;
         if (out && count < max)
             out[count] = r;
         count++;
     }
     return count;
+}
+
+const hd_region *hd_region_find_name(const hd_region *parent, const char *name,
+                                     size_t len)
+{
+    size_t begin, end;
+
+    if (!name)
+        return NULL;
+    child_run(parent, &begin, &end);
+    for (size_t i = begin; i < end; i++) {
+        const hd_region *r = &hd__region_table[i];
+        if (is_child(r, parent) && strlen(r->name) == len &&
+            memcmp(r->name, name, len) == 0)
+            return r;
+    }
+    return NULL;
 }
 
 bool hd_region_code_valid(const char *code, size_t len)

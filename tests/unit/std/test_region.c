@@ -166,7 +166,52 @@ static void children_in_code_order(void **state)
 
     /* Townships have none. */
     assert_int_equal(hd_region_children(out, 64, find("330106002")), 0);
-    assert_int_equal(hd_region_children(out, 64, NULL), 0);
+
+    /* The children of the country are the 31 provinces of the mainland,
+     * Beijing first, Xinjiang last. */
+    n = hd_region_children(out, 64, NULL);
+    assert_int_equal(n, 31);
+    assert_string_equal(out[0]->code, "110000");
+    assert_string_equal(out[30]->code, "650000");
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(out[i]->level, HD_REGION_PROVINCE);
+}
+
+static const hd_region *find_name(const hd_region *parent, const char *name)
+{
+    return hd_region_find_name(parent, name, strlen(name));
+}
+
+static void find_by_name_one_level_at_a_time(void **state)
+{
+    (void)state;
+    const hd_region *zhejiang = find_name(NULL, "浙江省");
+    assert_non_null(zhejiang);
+    assert_string_equal(zhejiang->code, "330000");
+    const hd_region *hangzhou = find_name(zhejiang, "杭州市");
+    assert_non_null(hangzhou);
+    assert_string_equal(hangzhou->code, "330100");
+    const hd_region *xihu = find_name(hangzhou, "西湖区");
+    assert_non_null(xihu);
+    assert_string_equal(xihu->code, "330106");
+    const hd_region *beishan = find_name(xihu, "北山街道");
+    assert_non_null(beishan);
+    assert_string_equal(beishan->code, "330106002");
+
+    /* The same name under other parents is another region: 朝阳区 of
+     * Beijing (110105) and of Changchun (220104). */
+    assert_string_equal(find_name(find("110100"), "朝阳区")->code, "110105");
+    assert_string_equal(find_name(find("220100"), "朝阳区")->code, "220104");
+    /* Only direct children: Xihu is not a child of Zhejiang. */
+    assert_null(find_name(zhejiang, "西湖区"));
+    assert_null(find_name(NULL, "杭州市"));
+    /* Exact bytes: no prefix, no suffix, no short form. */
+    assert_null(find_name(NULL, "浙江"));
+    assert_null(find_name(hangzhou, "西湖区 "));
+    assert_non_null(hd_region_find_name(hangzhou, "西湖区,", strlen("西湖区")));
+    assert_null(find_name(beishan, "北山街道"));
+    assert_null(hd_region_find_name(NULL, NULL, 0));
+    assert_null(find_name(NULL, ""));
 }
 
 static void children_counts_beyond_max(void **state)
@@ -262,6 +307,7 @@ int main(void)
         cmocka_unit_test(published_placeholders_are_kept),
         cmocka_unit_test(children_in_code_order),
         cmocka_unit_test(children_counts_beyond_max),
+        cmocka_unit_test(find_by_name_one_level_at_a_time),
         cmocka_unit_test(table_is_sorted_and_consistent),
         cmocka_unit_test(code_syntax),
         cmocka_unit_test(provenance_names_source_and_version),

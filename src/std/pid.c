@@ -2,9 +2,10 @@
  * Citizen identity numbers, GB 11643-1999. An ID is an address code (6
  * digits), a birth date (YYYYMMDD), a sequence number (3 digits, odd for
  * men) and an ISO 7064 MOD 11-2 check character. The first-generation
- * 15-digit numbers (YYMMDD birth date, no check character) were all issued
- * to people born in the 1900s, so they convert to 18 characters by
- * inserting "19" and computing the check character.
+ * 15-digit numbers (YYMMDD birth date, no check character) are converted
+ * as the ministry converted them when 18-digit numbers were introduced:
+ * the century is taken to be 19 (feeds.md) and the check character is
+ * computed.
  */
 #include <hedui/std.h>
 
@@ -12,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The earliest birth year accepted: older dates are typing errors, not
- * living people, and the standard came into force in 1999. */
+/* The earliest birth year accepted. The standard's own example is born in
+ * 1880; a year before 1800 is a typing error, not a person on file. */
 #define PID_MIN_BIRTH_YEAR 1800
 
 const char *hd_pid_rule_name(hd_pid_rule rule)

@@ -32,7 +32,9 @@ const char *hd_pid_rule_name(hd_pid_rule rule);
  * NUL into `out`: a lowercase x becomes X, and a 15-digit first-generation
  * number becomes its 18-character form (century 19, check character
  * computed). Returns HD_PID_OK or the first rule that fails; `err` (may be
- * NULL) gets HD_EDATA and a message naming the rule.
+ * NULL) gets HD_EDATA and a message naming the rule (never the ID itself),
+ * and `out` is left empty. `s` need not be NUL-terminated, and `out` may
+ * be the buffer `s` points to.
  */
 hd_pid_rule hd_pid_normalize(char out[HD_PID_LEN + 1], const char *s,
                              size_t len, hd_error *err);

@@ -78,14 +78,13 @@ static hd_pid_rule fail(hd_error *err, hd_pid_rule rule, const char *fmt, ...)
     return rule;
 }
 
-hd_pid_rule hd_pid_normalize(char out[HD_PID_LEN + 1], const char *s,
-                             size_t len, hd_error *err)
+/* Check `s` and build its 18-character form in `id`. */
+static hd_pid_rule normalize(char id[HD_PID_LEN + 1], const char *s, size_t len,
+                             hd_error *err)
 {
-    char id[HD_PID_LEN + 1];
     int32_t birth;
     char expected;
 
-    out[0] = '\0';
     if (len != 18 && len != 15)
         return fail(err, HD_PID_RULE_LENGTH,
                     "must be 18 or 15 characters, not %zu", len);
@@ -131,8 +130,22 @@ hd_pid_rule hd_pid_normalize(char out[HD_PID_LEN + 1], const char *s,
                      expected);
         return HD_PID_RULE_CHECK;
     }
-    memcpy(out, id, sizeof(id));
     return HD_PID_OK;
+}
+
+hd_pid_rule hd_pid_normalize(char out[HD_PID_LEN + 1], const char *s,
+                             size_t len, hd_error *err)
+{
+    char id[HD_PID_LEN + 1];
+    /* Built aside and copied last, so that `out` may be the input itself
+     * (normalising a buffer in place). */
+    hd_pid_rule rule = normalize(id, s, len, err);
+
+    if (rule == HD_PID_OK)
+        memcpy(out, id, sizeof(id));
+    else
+        out[0] = '\0';
+    return rule;
 }
 
 int hd_pid_sex(const char *pid)

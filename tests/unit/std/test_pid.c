@@ -216,6 +216,20 @@ static void input_need_not_be_terminated(void **state)
     assert_string_equal(out, "11010519491231002X");
 }
 
+static void normalises_in_place(void **state)
+{
+    char buf[HD_PID_LEN + 1] = "110105491231002";
+    (void)state;
+    assert_int_equal(hd_pid_normalize(buf, buf, 15, NULL), HD_PID_OK);
+    assert_string_equal(buf, "11010519491231002X");
+    memcpy(buf, "11010519491231002x", 19);
+    assert_int_equal(hd_pid_normalize(buf, buf, 18, NULL), HD_PID_OK);
+    assert_string_equal(buf, "11010519491231002X");
+    memcpy(buf, "110105194912310021", 19);
+    assert_int_equal(hd_pid_normalize(buf, buf, 18, NULL), HD_PID_RULE_CHECK);
+    assert_string_equal(buf, "");
+}
+
 static void sex_from_sequence_parity(void **state)
 {
     (void)state;
@@ -265,6 +279,7 @@ int main(void)
         cmocka_unit_test(birth_date_rule),
         cmocka_unit_test(check_character_rule),
         cmocka_unit_test(input_need_not_be_terminated),
+        cmocka_unit_test(normalises_in_place),
         cmocka_unit_test(sex_from_sequence_parity),
         cmocka_unit_test(birth_from_digits_7_to_14),
         cmocka_unit_test(rule_names_are_stable),

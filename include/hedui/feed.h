@@ -99,11 +99,19 @@ typedef struct hd_value {
     uint32_t len;
 } hd_value;
 
-/* A parsed, validated row: values in the feed's column order. */
+/*
+ * A parsed, validated row: values in the feed's column order. Text values
+ * borrow either the fields the row was parsed from (for a feed reader's
+ * row: valid until its next call) or the row's own storage (a pid whose
+ * normalised form differs from its input), or the feed table (codes). So
+ * a row must not be copied by value and used after the copy's source is
+ * gone: copy the texts out instead.
+ */
 struct hd_row {
     const hd_feed *feed;
     hd_value values[HD_FEED_MAX_COLUMNS];
-    char storage[64]; /* room for normalised pids (15 -> 18 characters) */
+    char storage[64]; /* room for 3 normalised pids (15 -> 18 characters,
+                         x -> X) of 19 bytes each */
 };
 
 /* ------------------------------------------------------- reject reasons */
@@ -115,20 +123,20 @@ struct hd_row {
 typedef enum hd_reject {
     HD_REJECT_NONE = 0,
     /* row level: the row goes to quarantine */
-    HD_REJECT_FIELD_COUNT,   /* more or fewer fields than the header */
-    HD_REJECT_NULL,          /* empty field in a required column */
-    HD_REJECT_PID,           /* not a valid citizen ID */
-    HD_REJECT_USCC,          /* not a valid unified social credit code */
-    HD_REJECT_REGION,        /* not a 6-digit division code */
-    HD_REJECT_DATE,          /* not a calendar date YYYY-MM-DD */
-    HD_REJECT_PERIOD,        /* not a calendar month YYYY-MM */
-    HD_REJECT_MONEY,         /* not decimal yuan with at most 2 places */
-    HD_REJECT_AREA,          /* not decimal m² with at most 2 places */
-    HD_REJECT_PCT,           /* not an integer 0-100 */
-    HD_REJECT_CODE,          /* not one of the column's codes */
-    HD_REJECT_TEXT,          /* not UTF-8, or longer than 200 characters */
-    HD_REJECT_CROSS_FIELD,   /* breaks a rule across columns of the row */
-    HD_REJECT_CSV_SYNTAX,    /* broken quoting */
+    HD_REJECT_FIELD_COUNT, /* more or fewer fields than the header */
+    HD_REJECT_NULL,        /* empty field in a required column */
+    HD_REJECT_PID,         /* not a valid citizen ID */
+    HD_REJECT_USCC,        /* not a valid unified social credit code */
+    HD_REJECT_REGION,      /* not a 6-digit division code */
+    HD_REJECT_DATE,        /* not a calendar date YYYY-MM-DD */
+    HD_REJECT_PERIOD,      /* not a calendar month YYYY-MM */
+    HD_REJECT_MONEY,       /* not decimal yuan with at most 2 places */
+    HD_REJECT_AREA,        /* not decimal m² with at most 2 places */
+    HD_REJECT_PCT,         /* not an integer 0-100 */
+    HD_REJECT_CODE,        /* not one of the column's codes */
+    HD_REJECT_TEXT,        /* not UTF-8, or longer than 200 characters */
+    HD_REJECT_CROSS_FIELD, /* breaks a rule across columns of the row */
+    HD_REJECT_CSV_SYNTAX,  /* broken quoting */
     /* delivery level: the whole delivery is rejected */
     HD_REJECT_MANIFEST,      /* manifest missing, not JSON, wrong fields */
     HD_REJECT_STANDARD,      /* standard is not hedui-feeds/1 */
@@ -196,11 +204,14 @@ typedef struct hd_csv hd_csv;
 #define HD_CSV_MAX_RECORD (1 << 20) /* a longer record is a syntax error */
 
 typedef struct hd_csv_record {
-    int64_t line;  /* line on which the record starts (header is line 1) */
-    int count;     /* fields in the record */
+    int64_t line; /* line on which the record starts (header is line 1) */
+    int count;    /* fields in the record; after HD_EDATA, 0 for broken
+                     quoting, or the number of fields (more than
+                     HD_CSV_MAX_FIELDS, only the first of which are in
+                     `fields`) */
     hd_str fields[HD_CSV_MAX_FIELDS]; /* unquoted values, borrowed until
                                          the next call */
-    hd_str raw;    /* the record's bytes as read, without the line end */
+    hd_str raw; /* the record's bytes as read, without the line end */
 } hd_csv_record;
 
 /* Read from a file, or from memory (`data` borrowed for the reader's
@@ -212,14 +223,23 @@ void hd_csv_free(hd_csv *csv);
 
 /*
  * Read the next record into *rec. Returns 1 with a record, 0 at the end,
- * HD_EDATA for a record with broken quoting or more than
- * HD_CSV_MAX_FIELDS fields (err has line and rule; the reader resumes at
- * the next line, so the caller can quarantine it and go on), HD_EIO when
- * the file cannot be read. A blank last line is not a record.
+ * HD_EDATA for a record with broken quoting, more than
+ * HD_CSV_MAX_FIELDS fields or more than HD_CSV_MAX_RECORD bytes (err has
+ * the line, the 1-based field number where known, and the rule; rec->line
+ * and rec->raw say which record; the reader resumes at the next line end,
+ * or ends after an end of file inside quotes, so the caller can quarantine
+ * it and go on), HD_EIO when the file cannot be read, HD_ENOMEM. A blank
+ * last line is not a record; a blank line before others is a record of one
+ * empty field.
  */
 int hd_csv_next(hd_csv *csv, hd_csv_record *rec, hd_error *err);
 /* The SHA-256 of every byte read so far (all of them at the end). */
 void hd_csv_sha256(hd_csv *csv, char hex[HD_SHA256_HEX_LEN + 1]);
+
+/* Append one field in CSV form: as it is, or quoted (with "" for each
+ * quote) when it holds a comma, a quote or a line break. Returns the
+ * buffer's sticky error. */
+int hd_csv_append_field(hd_buf *buf, const char *s, size_t len);
 
 /* ------------------------------------------------------- feed file reader */
 
@@ -235,9 +255,13 @@ typedef struct hd_bad_row {
 
 /*
  * Reads one feed's CSV file: maps the header to the feed's columns (any
- * order, unknown columns ignored), then parses and validates each record
- * into a row. Opening fails with HD_EDATA and HD_REJECT_HEADER in *reason
- * when a required column is missing or a column is repeated.
+ * order, unknown columns ignored, a missing nullable column read as null
+ * in every row), then parses and validates each record into a row.
+ * Opening fails with HD_EDATA and HD_REJECT_HEADER in *reason (may be
+ * NULL) when the file is empty or its header has broken quoting, when a
+ * required column is missing or a column is repeated; err names the file
+ * and the column. Other failures (HD_EIO, HD_ENOMEM) leave *reason
+ * HD_REJECT_NONE.
  */
 typedef struct hd_feed_reader hd_feed_reader;
 
@@ -249,27 +273,45 @@ int hd_feed_reader_open_mem(hd_feed_reader **out, const hd_feed *feed,
 void hd_feed_reader_free(hd_feed_reader *r);
 /*
  * Next row: 1 with a valid row in *row, 2 with a bad row described in
- * *bad, 0 at the end, HD_EIO on a read error.
+ * *bad, 0 at the end, HD_EIO on a read error (HD_ENOMEM when out of
+ * memory). The row's texts and bad->raw are borrowed until the next call.
+ * bad->column is the 1-based field number in the file (0 for the whole row
+ * or a column the file lacks); bad->field is the column's name (static).
+ * Reasons: field_count, csv_syntax, or those of hd_row_parse.
  */
 int hd_feed_reader_next(hd_feed_reader *r, hd_row *row, hd_bad_row *bad,
                         hd_error *err);
 /* Data records read so far (good and bad). */
 int64_t hd_feed_reader_rows(const hd_feed_reader *r);
-void hd_feed_reader_sha256(hd_feed_reader *r,
-                           char hex[HD_SHA256_HEX_LEN + 1]);
+void hd_feed_reader_sha256(hd_feed_reader *r, char hex[HD_SHA256_HEX_LEN + 1]);
 
 /*
  * Validate one record's fields, already mapped to the feed's column order
  * (`fields[i]` is column i; a NULL ptr with len 0 is an empty field), into
  * `row`. Returns 0, or HD_EDATA with *bad's reason, column index (0-based
- * feed column, in bad->column) and detail filled. Used by the reader and
- * by anything else that builds rows (tests, the generator's checks).
+ * feed column, in bad->column; -1 when a rule names no column), field and
+ * detail filled (bad->line is 0 and bad->raw empty: the caller knows
+ * them). Used by the reader and by anything else that builds rows (tests,
+ * the generator's checks).
  */
 int hd_row_parse(hd_row *row, const hd_feed *feed, const hd_str *fields,
                  hd_bad_row *bad);
 
-/* Write a value in its CSV text form (the inverse of parsing) to `buf`. */
+/* Write a value in its text form (the inverse of parsing; nothing for a
+ * null) to `buf`, unquoted: see hd_csv_append_field. Returns the buffer's
+ * sticky error. */
 int hd_value_format(hd_buf *buf, const hd_column *column,
                     const hd_value *value);
+
+/* ------------------------------------------------------- the standard doc */
+
+/*
+ * Render the whole data standard from the table as Markdown (departments,
+ * feeds, columns with type, nullability, key and code lists, rules across
+ * columns, value types, reject reasons): docs/data-standard.md. Returns
+ * the buffer's sticky error. Deterministic: the same table gives the same
+ * bytes.
+ */
+int hd_feed_doc_markdown(hd_buf *out);
 
 #endif

@@ -8,21 +8,45 @@
 #include <string.h>
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define END_CODES {NULL, NULL}
+#define END_CODES                                                              \
+    {                                                                          \
+        NULL, NULL                                                             \
+    }
 
 /* Column helpers: name, type, and the doc text of feeds.md. */
-#define KEY(n, t, d) {n, t, false, true, NULL, d}
-#define REQ(n, t, d) {n, t, false, false, NULL, d}
-#define OPT(n, t, d) {n, t, true, false, NULL, d}
-#define KEY_CODE(n, c, d) {n, HD_TYPE_CODE, false, true, c, d}
-#define REQ_CODE(n, c, d) {n, HD_TYPE_CODE, false, false, c, d}
+#define KEY(n, t, d)                                                           \
+    {                                                                          \
+        n, t, false, true, NULL, d                                             \
+    }
+#define REQ(n, t, d)                                                           \
+    {                                                                          \
+        n, t, false, false, NULL, d                                            \
+    }
+#define OPT(n, t, d)                                                           \
+    {                                                                          \
+        n, t, true, false, NULL, d                                             \
+    }
+#define KEY_CODE(n, c, d)                                                      \
+    {                                                                          \
+        n, HD_TYPE_CODE, false, true, c, d                                     \
+    }
+#define REQ_CODE(n, c, d)                                                      \
+    {                                                                          \
+        n, HD_TYPE_CODE, false, false, c, d                                    \
+    }
 
 static const hd_code sex_codes[] = {{"1", "male"}, {"2", "female"}, END_CODES};
-static const hd_code relation_codes[] = {
-    {"02", "head"},        {"10", "spouse"},         {"20", "son"},
-    {"30", "daughter"},    {"40", "grandchild"},     {"50", "parent"},
-    {"60", "grandparent"}, {"70", "sibling"},        {"80", "other relative"},
-    {"99", "not related"}, END_CODES};
+static const hd_code relation_codes[] = {{"02", "head"},
+                                         {"10", "spouse"},
+                                         {"20", "son"},
+                                         {"30", "daughter"},
+                                         {"40", "grandchild"},
+                                         {"50", "parent"},
+                                         {"60", "grandparent"},
+                                         {"70", "sibling"},
+                                         {"80", "other relative"},
+                                         {"99", "not related"},
+                                         END_CODES};
 static const hd_code hukou_status_codes[] = {
     {"1", "normal"}, {"2", "deceased"}, {"3", "cancelled"}, END_CODES};
 static const hd_code marriage_event_codes[] = {
@@ -45,19 +69,20 @@ static const hd_code insurance_kind_codes[] = {
     {"injury", "work-injury benefit paid"},
     END_CODES};
 static const hd_code flag_codes[] = {{"0", "no"}, {"1", "yes"}, END_CODES};
-static const hd_code property_use_codes[] = {
-    {"residential", "residential"}, {"commercial", "commercial"},
-    {"office", "office"},           {"industrial", "industrial"},
-    {"other", "other"},             END_CODES};
+static const hd_code property_use_codes[] = {{"residential", "residential"},
+                                             {"commercial", "commercial"},
+                                             {"office", "office"},
+                                             {"industrial", "industrial"},
+                                             {"other", "other"},
+                                             END_CODES};
 static const hd_code valid_status_codes[] = {
     {"1", "valid"}, {"2", "cancelled"}, END_CODES};
-static const hd_code vehicle_type_codes[] = {
-    {"car", "car"},
-    {"truck", "truck"},
-    {"motorcycle", "motorcycle"},
-    {"disability", "invalid carriage"},
-    {"farm", "farm vehicle"},
-    END_CODES};
+static const hd_code vehicle_type_codes[] = {{"car", "car"},
+                                             {"truck", "truck"},
+                                             {"motorcycle", "motorcycle"},
+                                             {"disability", "invalid carriage"},
+                                             {"farm", "farm vehicle"},
+                                             END_CODES};
 static const hd_code vehicle_status_codes[] = {
     {"1", "valid"}, {"2", "scrapped or transferred"}, END_CODES};
 static const hd_code enterprise_role_codes[] = {
@@ -72,22 +97,21 @@ static const hd_code deposit_product_codes[] = {
     {"time", "time deposit"},
     {"wealth", "wealth management product"},
     END_CODES};
-static const hd_code insurance_product_codes[] = {
-    {"life", "life"},
-    {"annuity", "annuity"},
-    {"health", "health"},
-    {"property", "property"},
-    END_CODES};
+static const hd_code insurance_product_codes[] = {{"life", "life"},
+                                                  {"annuity", "annuity"},
+                                                  {"health", "health"},
+                                                  {"property", "property"},
+                                                  END_CODES};
 static const hd_code disability_category_codes[] = {
-    {"1", "visual"},       {"2", "hearing"}, {"3", "speech"},
-    {"4", "physical"},     {"5", "intellectual"},
-    {"6", "mental"},       {"7", "multiple"}, END_CODES};
-static const hd_code disability_level_codes[] = {
-    {"1", "level 1 (most severe)"},
-    {"2", "level 2"},
-    {"3", "level 3"},
-    {"4", "level 4"},
-    END_CODES};
+    {"1", "visual"},       {"2", "hearing"},
+    {"3", "speech"},       {"4", "physical"},
+    {"5", "intellectual"}, {"6", "mental"},
+    {"7", "multiple"},     END_CODES};
+static const hd_code disability_level_codes[] = {{"1", "level 1 (most severe)"},
+                                                 {"2", "level 2"},
+                                                 {"3", "level 3"},
+                                                 {"4", "level 4"},
+                                                 END_CODES};
 
 static const hd_column hukou_columns[] = {
     KEY("pid", HD_TYPE_PID, "citizen ID"),
@@ -95,8 +119,7 @@ static const hd_column hukou_columns[] = {
     REQ_CODE("sex", sex_codes, "must agree with the pid's sequence parity"),
     REQ("birth", HD_TYPE_DATE, "must agree with the pid's birth date"),
     REQ("hukou_no", HD_TYPE_TEXT, "household register number"),
-    REQ_CODE("relation", relation_codes,
-             "relation to head, GB/T 4761 classes"),
+    REQ_CODE("relation", relation_codes, "relation to head, GB/T 4761 classes"),
     REQ("region", HD_TYPE_REGION, "county of registration"),
     REQ_CODE("status", hukou_status_codes, "registration status"),
     OPT("status_date", HD_TYPE_DATE, "nullable when status = 1"),
@@ -128,7 +151,8 @@ static const hd_column social_insurance_columns[] = {
     KEY("pid", HD_TYPE_PID, "citizen ID"),
     KEY("period", HD_TYPE_PERIOD, "month"),
     KEY_CODE("kind", insurance_kind_codes, "contribution or benefit"),
-    OPT("base", HD_TYPE_MONEY, "contribution base; nullable except for contrib"),
+    OPT("base", HD_TYPE_MONEY,
+        "contribution base; nullable except for contrib"),
     REQ("amount", HD_TYPE_MONEY, "the contribution or the benefit paid"),
     OPT("employer", HD_TYPE_USCC, "employer"),
 };
@@ -147,7 +171,8 @@ static const hd_column provident_fund_columns[] = {
     KEY("pid", HD_TYPE_PID, "citizen ID"),
     KEY("period", HD_TYPE_PERIOD, "month"),
     REQ("base", HD_TYPE_MONEY, "deposit base (= wage the employer declared)"),
-    REQ("deposit", HD_TYPE_MONEY, "employee plus employer deposit of the month"),
+    REQ("deposit", HD_TYPE_MONEY,
+        "employee plus employer deposit of the month"),
     REQ("balance", HD_TYPE_MONEY, "account balance"),
 };
 
@@ -216,12 +241,14 @@ static const hd_column unemployment_columns[] = {
     OPT("ended", HD_TYPE_DATE, "nullable while still unemployed"),
 };
 
-#define FEED(n, dep, id, title, cols, check, check_doc)                       \
-    {n, dep, title, id, cols, COUNT(cols), check, check_doc}
+#define FEED(n, dep, id, title, cols, check, check_doc)                        \
+    {                                                                          \
+        n, dep, title, id, cols, COUNT(cols), check, check_doc                 \
+    }
 
 const hd_feed hd_feeds[] = {
-    FEED("hukou", "public_security", 1, "household registration",
-         hukou_columns, hd__check_hukou,
+    FEED("hukou", "public_security", 1, "household registration", hukou_columns,
+         hd__check_hukou,
          "sex agrees with the pid's sequence parity; birth agrees with the "
          "pid's birth date; status_date is required unless status = 1"),
     FEED("marriage", "civil_affairs", 2, "marriage registration",
@@ -237,8 +264,7 @@ const hd_feed hd_feeds[] = {
     FEED("unemployment", "hrss", 6, "registered unemployment",
          unemployment_columns, NULL, NULL),
     FEED("medical", "medical_insurance", 7, "settled medical claims",
-         medical_columns, hd__check_medical,
-         "total = fund_paid + self_paid"),
+         medical_columns, hd__check_medical, "total = fund_paid + self_paid"),
     FEED("provident_fund", "provident_fund", 8, "housing provident fund",
          provident_fund_columns, NULL, NULL),
     FEED("real_estate", "natural_resources", 9, "real estate registration",
@@ -291,17 +317,22 @@ int hd_feed_column(const hd_feed *feed, const char *name)
 
 int hd_column_code_index(const hd_column *column, const char *s, size_t len)
 {
-    for (int i = 0; column->codes && column->codes[i].code; i++)
-        if (strlen(column->codes[i].code) == len &&
-            memcmp(column->codes[i].code, s, len) == 0)
+    if (len == 0)
+        return -1;
+    /* Every row goes through here: compare the first byte before the
+     * length, which rules out most codes. */
+    for (int i = 0; column->codes && column->codes[i].code; i++) {
+        const char *code = column->codes[i].code;
+        if (code[0] == s[0] && strlen(code) == len && memcmp(code, s, len) == 0)
             return i;
+    }
     return -1;
 }
 
 const char *hd_type_name(hd_type type)
 {
-    static const char *const names[] = {"pid",   "uscc",  "region", "date",
+    static const char *const names[] = {"pid",    "uscc",  "region", "date",
                                         "period", "money", "area",   "pct",
-                                        "code",  "text"};
+                                        "code",   "text"};
     return names[type];
 }

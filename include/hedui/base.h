@@ -60,7 +60,8 @@ void hd_error_clear(hd_error *err);
  * are. */
 int hd_error_set(hd_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int hd_error_setv(hd_error *err, int code, const char *fmt, va_list ap);
+int hd_error_setv(hd_error *err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Set the location of a data error; any argument may be NULL/0 to leave
  * that part as it is. */

@@ -1,0 +1,225 @@
+/*
+ * Internals shared by the files of src/store: the record encoding of the
+ * feed store, the feed store handle, and the case store's backend table.
+ */
+#ifndef HEDUI_STORE_INT_H
+#define HEDUI_STORE_INT_H
+
+#include <hedui/store.h>
+
+#include <lmdb.h>
+#include <string.h>
+
+/* ------------------------------------------------------ record encoding */
+
+/*
+ * A record's LMDB key is
+ *
+ *   pid (8 bytes: the 17 digits as an integer * 11 + check value, X = 10,
+ *        big-endian, so byte order is pid order)
+ *   feed id (1 byte)
+ *   the feed's other key columns in table order, each order-preserving:
+ *     text and uscc: the bytes, then a 0 (text never holds NUL)
+ *     pid: 8 bytes as above; region: its 6 digits as a 4-byte integer
+ *     date, period: 4 bytes, money, area: 8 bytes, big-endian with the
+ *       sign bit flipped; code (index), pct: 1 byte
+ *     a nullable column starts with a tag byte, 0 null (so null sorts
+ *       first) or 1 present
+ *   delivery seq (4 bytes, big-endian)
+ *
+ * The encoding of the feed key is prefix-free, so keys without the seq
+ * sort the same way as keys with it, and all versions of one feed key are
+ * adjacent, oldest first.
+ *
+ * LMDB keys are limited to 511 bytes. A feed key longer than
+ * HD__KEY_PLAIN_MAX bytes (long bank or certificate numbers) is stored as
+ * its first HD__KEY_HASHED_LEN - 16 bytes and 16 bytes of its SHA-256,
+ * exactly HD__KEY_HASHED_LEN bytes, a length no plain key has; its full
+ * encoding then opens the value. Order among such keys is by prefix then
+ * hash, which only matters for the order records are listed in.
+ *
+ * The value holds the non-key columns: a bitmap of nulls over the
+ * nullable non-key columns (none for feeds without any), then each
+ * present value: numbers and code indexes as zigzag varints, region as a
+ * varint, pid as 8 bytes, text and uscc as a varint length and the bytes.
+ */
+#define HD__KEY_PID_LEN 8
+#define HD__KEY_PREFIX_LEN 9 /* pid and feed id */
+#define HD__KEY_SEQ_LEN 4
+#define HD__KEY_PLAIN_MAX 460
+#define HD__KEY_HASHED_LEN 480
+#define HD__KEY_MAX HD__KEY_HASHED_LEN /* without the seq */
+#define HD__TEXT_MAX_BYTES (HD_TEXT_MAX_CHARS * 4)
+#define HD__FULL_KEY_MAX                                                       \
+    (HD__KEY_PREFIX_LEN + HD_FEED_MAX_COLUMNS * (HD__TEXT_MAX_BYTES + 2))
+#define HD__VALUE_MAX                                                          \
+    (4 + HD__FULL_KEY_MAX + HD_FEED_MAX_COLUMNS * (HD__TEXT_MAX_BYTES + 5))
+/* Room hd__record_encode needs for one key and value. */
+#define HD__RECORD_MAX (HD__KEY_MAX + HD__VALUE_MAX)
+
+/*
+ * Encode `row` into `out` (at least HD__RECORD_MAX bytes): the key
+ * without its seq at out[0..*key_len), the value right after it,
+ * *val_len bytes. Returns 0, or HD_EDATA (err says which column) when a
+ * value cannot be stored: a pid that is not 17 digits and a check
+ * character, text with a NUL or longer than 800 bytes, a number out of
+ * its column's range, a null in a column that is not nullable.
+ */
+int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
+                      const hd_row *row, hd_error *err);
+
+/*
+ * Rebuild a row from a key (without its seq) and a value. Text values
+ * point into `key` and `val` (borrowed: valid as long as they are),
+ * codes at the table's strings, pids and regions into row->storage. Text
+ * from the value is not NUL-terminated: use hd_value.len. `feed` may be
+ * NULL (then the key says which). Returns 0 or HD_EDATA for bytes that
+ * are not a record.
+ */
+int hd__record_decode(hd_row *row, const hd_feed *feed, const uint8_t *key,
+                      size_t key_len, const uint8_t *val, size_t val_len);
+
+/* Pack a normalised 18-character pid; HD_EINVAL when it is not 17 digits
+ * and a check character 0-9 or X. */
+int hd__pid_pack(uint64_t *out, const char *pid, size_t len);
+/* Write the 18 characters of a packed pid (no NUL). */
+void hd__pid_unpack(char *out, uint64_t packed);
+
+static inline uint64_t hd__load_be64(const uint8_t *p)
+{
+    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+static inline uint32_t hd__load_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
+}
+
+static inline void hd__store_be64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)v;
+}
+
+static inline void hd__store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* LMDB's default order: bytes, then the shorter first. */
+static inline int hd__key_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+                              size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c)
+        return c;
+    return alen < blen ? -1 : alen > blen;
+}
+
+/* ---------------------------------------------------------- feed store */
+
+#define HD__FEED_IDS 32 /* feed ids are bits of a 32-bit mask */
+
+/* A delivery as stored, with the counts of its load. */
+typedef struct hd__fs_entry {
+    hd_fs_delivery d;
+    hd_fs_load_stats stats;
+} hd__fs_entry;
+
+struct hd_feedstore {
+    MDB_env *env;
+    MDB_dbi records[HD__FEED_IDS]; /* one per feed id of the table */
+    bool has_records[HD__FEED_IDS];
+    MDB_dbi deliveries;   /* seq (4 bytes BE) -> delivery record */
+    MDB_dbi delivery_ids; /* delivery id -> seq */
+    MDB_dbi pending;      /* delivery id -> blob */
+    MDB_dbi meta;         /* "format" -> version */
+    /* Every delivery seen, by seq - 1. Entries are allocated one by one
+     * and never move, so pointers to their ids stay valid for the
+     * handle's life. */
+    hd__fs_entry **cache;
+    size_t cache_count, cache_cap;
+    MDB_txn *rtxn; /* a reset read transaction kept for reuse */
+    bool rtxn_busy;
+    int reads_open; /* read transactions now open on this handle */
+    char *dir;      /* where the environment lives */
+};
+
+/* Begin a transaction, following a map grown by another process. */
+int hd__fs_txn_begin(hd_feedstore *fs, bool write, MDB_txn **out,
+                     hd_error *err);
+/* A read transaction from the handle's pool, and its return. */
+int hd__fs_read_begin(hd_feedstore *fs, MDB_txn **out, hd_error *err);
+void hd__fs_read_end(hd_feedstore *fs, MDB_txn *txn);
+/* Bring the delivery cache up to what `txn` sees; *latest is the highest
+ * seq `txn` sees. */
+int hd__fs_cache_refresh(hd_feedstore *fs, MDB_txn *txn, uint32_t *latest,
+                         hd_error *err);
+/* The visible range of each feed in a view: rows of feed f count when
+ * lo[f] <= seq <= *hi. Call after hd__fs_cache_refresh. */
+void hd__fs_view_bounds(const hd_feedstore *fs, hd_fs_view view,
+                        uint32_t latest, uint32_t lo[HD__FEED_IDS],
+                        uint32_t *hi);
+/* Map an LMDB return code to a hedui one, with a message. */
+int hd__fs_mdb_error(hd_error *err, int rc, const char *what);
+/* Encode a delivery record (returns its length; `out` holds
+ * HD__DELIVERY_MAX bytes). */
+#define HD__DELIVERY_MAX 1024
+size_t hd__fs_delivery_encode(uint8_t *out, const hd__fs_entry *e);
+/* Grow the map (doubling) after MDB_MAP_FULL; no transaction may be open
+ * in this process. */
+int hd__fs_grow_map(hd_feedstore *fs, hd_error *err);
+/* Test hook: the map size of the next stores opened (0: the default). */
+void hd__feedstore_set_initial_mapsize(size_t bytes);
+
+/* ---------------------------------------------------------- case store */
+
+/* The operations a case store backend provides; hd_casestore_* check
+ * arguments and dispatch here. */
+typedef struct hd__cs_ops {
+    const char *name;
+    void (*close)(hd_casestore *cs);
+    int (*schema_version)(hd_casestore *cs);
+    int (*begin)(hd_casestore *cs, hd_error *err);
+    int (*commit)(hd_casestore *cs, hd_error *err);
+    void (*rollback)(hd_casestore *cs);
+    int (*log_ingest)(hd_casestore *cs, const hd_ingest_log *log,
+                      hd_error *err);
+    int (*delivery_accepted)(hd_casestore *cs, const char *delivery_id,
+                             hd_error *err);
+    int (*quarantine_add)(hd_casestore *cs, const hd_quarantine_row *row,
+                          hd_error *err);
+    int (*quarantine_list)(hd_casestore *cs, const char *delivery_id,
+                           int (*fn)(const hd_quarantine_row *row,
+                                     void *payload),
+                           void *payload, hd_error *err);
+    int (*feed_status)(hd_casestore *cs, hd_feed_status *out, int out_count,
+                       hd_error *err);
+    int (*ingest_logs)(hd_casestore *cs,
+                       int (*fn)(const hd_ingest_log *log, void *payload),
+                       void *payload, hd_error *err);
+} hd__cs_ops;
+
+/* Every backend's handle starts with this. */
+struct hd_casestore {
+    const hd__cs_ops *ops;
+};
+
+/* The SQLite backend (sqlite.c). */
+int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
+
+/* The schema of the SQLite backend: migrations[i] takes the schema from
+ * version i to i + 1 (schema_sqlite.c). */
+extern const char *const hd__sqlite_migrations[];
+extern const int hd__sqlite_migration_count;
+
+/* A reject reason from its stable name; HD_REJECT_COUNT_ when unknown. */
+hd_reject hd__reject_from_name(const char *name);
+
+#endif

@@ -34,14 +34,18 @@ typedef struct hd_fs_delivery {
     uint32_t feed_mask; /* bit (1 << feed id) for each feed it holds */
 } hd_fs_delivery;
 
-/* Open (creating when missing) the feed store in directory `dir`. */
+/* Open (creating when missing, with its parents) the feed store in
+ * directory `dir`. One handle per process and environment: LMDB does not
+ * allow the same environment open twice in one process. */
 int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err);
 void hd_feedstore_free(hd_feedstore *fs);
 
-/* Look up an accepted delivery by id: 0 and *out filled, or HD_ENOTFOUND. */
+/* Look up an accepted delivery by id: 0 and *out filled, or HD_ENOTFOUND
+ * (err set). */
 int hd_feedstore_delivery(hd_fs_delivery *out, hd_feedstore *fs,
                           const char *delivery_id, hd_error *err);
-/* Every accepted delivery in seq order; fn returns non-zero to stop. */
+/* Every accepted delivery in seq order; fn returns non-zero to stop, and
+ * that value is returned. */
 int hd_feedstore_deliveries(hd_feedstore *fs,
                             int (*fn)(const hd_fs_delivery *d, void *payload),
                             void *payload, hd_error *err);
@@ -57,6 +61,15 @@ int hd_feedstore_deliveries(hd_feedstore *fs,
  * to finish its side in the case store; see hd_feedstore_pending). A crash
  * before the commit leaves the store as it was; after it, the delivery is
  * whole. Among rows of one delivery with the same key, the later one wins.
+ *
+ * The budget bounds the run in memory (0: 256 MiB); the commit adds a read
+ * buffer of at most 1 MiB per spilled run. `tmpdir` NULL or "" spills
+ * next to the store (better than a tmpfs, which is memory). The spill
+ * file is unlinked as soon as it is created.
+ *
+ * hd_fs_load_add touches only the load, not the store handle: a load may
+ * be filled on another thread while this handle reads or commits; begin
+ * and commit use the handle.
  */
 typedef struct hd_fs_load hd_fs_load;
 
@@ -68,22 +81,43 @@ typedef struct hd_fs_load_stats {
     int64_t live[32];     /* rows of the feed visible after the load */
 } hd_fs_load_stats;
 
+/*
+ * `meta` gives the delivery: id (non-empty), department, as_of, mode,
+ * loaded_at and feed_mask; seq is ignored. The feeds a snapshot replaces
+ * are those of feed_mask (so a feed listed with an empty file is emptied)
+ * together with the feeds of the rows added. HD_EEXISTS when a delivery
+ * with this id is already in the store (checked again at commit).
+ */
 int hd_fs_load_begin(hd_fs_load **out, hd_feedstore *fs,
                      const hd_fs_delivery *meta, size_t memory_budget,
                      const char *tmpdir, hd_error *err);
+/* Add one row (copied; `row` may be reused at once). HD_EDATA when a
+ * value cannot be stored (a pid not in its normalised form, a code index
+ * out of the column's list, text over 800 bytes or, in a key, holding a
+ * NUL); HD_ENOMEM, or HD_EIO when a run cannot be spilled. */
 int hd_fs_load_add(hd_fs_load *load, const hd_row *row, hd_error *err);
 /* Merge and commit; `meta->seq` is assigned here and written back through
- * `seq_out`. Frees `load` whatever the outcome. */
-int hd_fs_load_commit(hd_fs_load *load, const void *pending,
-                      size_t pending_len, uint32_t *seq_out,
-                      hd_fs_load_stats *stats, hd_error *err);
+ * `seq_out` (may be NULL). `pending` NULL stores no blob. `stats` (may be
+ * NULL) gets the counts, as hd_feedstore_delivery_stats would later.
+ * Success means the delivery is on disk (LMDB's synchronous commit).
+ * Frees `load` whatever the outcome. */
+int hd_fs_load_commit(hd_fs_load *load, const void *pending, size_t pending_len,
+                      uint32_t *seq_out, hd_fs_load_stats *stats,
+                      hd_error *err);
+/* The counts of an accepted delivery's load, kept with it: what the
+ * ingest layer needs to rebuild its log when it replays a pending blob.
+ * HD_ENOTFOUND when there is no such delivery. */
+int hd_feedstore_delivery_stats(hd_fs_load_stats *out, hd_feedstore *fs,
+                                const char *delivery_id, hd_error *err);
 /* Drop a load that was not committed (frees it; accepts NULL). */
 void hd_fs_load_abort(hd_fs_load *load);
 
 /*
  * Pending blobs: committed with a delivery, removed once the case store
  * has the delivery's log. At start, the ingest layer replays what is
- * still pending (a crash between the two commits).
+ * still pending (a crash between the two commits). fn gets blobs in
+ * delivery id order, borrowed during the call, and returns non-zero to
+ * stop (returned). Clearing an id that has no blob is not an error.
  */
 int hd_feedstore_pending(hd_feedstore *fs,
                          int (*fn)(const char *delivery_id, const void *blob,
@@ -106,12 +140,17 @@ typedef struct hd_fs_view {
 } hd_fs_view;
 
 /* The view of the deliveries accepted at or before `at` (seconds since
- * 1970): for replaying a past verification. */
+ * 1970, compared with their loaded_at): for replaying a past verification.
+ * It ends before the first delivery, in seq order, loaded after `at`.
+ * HD_ENOTFOUND when none was loaded by then (max_seq 0 would mean all). */
 int hd_feedstore_view_at(hd_fs_view *out, hd_feedstore *fs, int64_t at,
                          hd_error *err);
 
 /* One record as read back, with its provenance. Borrowed: valid during
- * the callback only. */
+ * the callback only. Text values point into the store's map and are not
+ * NUL-terminated (use len); pids and regions are in row.storage, codes
+ * point at the table's strings (num is the index). Copying the struct
+ * leaves its pid and region pointers on the original. */
 typedef struct hd_record {
     hd_row row; /* row.feed says which feed */
     uint32_t delivery_seq;
@@ -126,7 +165,9 @@ int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
                         hd_record_fn fn, void *payload, hd_error *err);
 
 /* Every person in pid order: fn gets the pid and all that person's
- * visible records at once (`count` of them). */
+ * visible records at once (`count` of them, in feed id then key order).
+ * Persons with no visible record are skipped. fn returns non-zero to stop
+ * (returned). */
 typedef int (*hd_person_fn)(const char *pid, const hd_record *records,
                             size_t count, void *payload);
 int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
@@ -151,24 +192,24 @@ void hd_casestore_rollback(hd_casestore *cs);
 
 typedef struct hd_ingest_feed_log {
     const hd_feed *feed;
-    int64_t rows_in_file;  /* data rows of the file (manifest `rows`) */
-    int64_t rows_loaded;   /* valid rows written */
+    int64_t rows_in_file; /* data rows of the file (manifest `rows`) */
+    int64_t rows_loaded;  /* valid rows written */
     int64_t rows_quarantined;
-    int64_t rows_live;     /* rows of the feed visible after this delivery */
+    int64_t rows_live; /* rows of the feed visible after this delivery */
     int64_t quarantined_by_reason[HD_REJECT_COUNT_];
 } hd_ingest_feed_log;
 
 typedef struct hd_ingest_log {
     char delivery_id[128];
     char department[32];
-    char path[1024];   /* where the delivery was read from */
+    char path[1024]; /* where the delivery was read from */
     int32_t as_of;
     bool snapshot;
-    bool accepted;     /* false: rejected whole */
+    bool accepted;           /* false: rejected whole */
     hd_reject reject_reason; /* when rejected */
     char reject_detail[512]; /* when rejected: file, field, rule */
-    uint32_t seq;      /* feed store seq when accepted, else 0 */
-    int64_t loaded_at; /* seconds since 1970 */
+    uint32_t seq;            /* feed store seq when accepted, else 0 */
+    int64_t loaded_at;       /* seconds since 1970 */
     int feed_count;
     hd_ingest_feed_log feeds[32];
 } hd_ingest_log;
@@ -203,7 +244,11 @@ int hd_casestore_quarantine_list(hd_casestore *cs, const char *delivery_id,
                                  void *payload, hd_error *err);
 
 /* What is loaded, per feed: accepted deliveries, live rows, the latest
- * as_of. Feeds with nothing loaded are reported with zeros. */
+ * as_of. Feeds with nothing loaded are reported with zeros. One entry per
+ * feed of the table, in table order: `out_count` must be at least
+ * hd_feed_count (HD_EINVAL otherwise). rows, as_of and last_delivery_id
+ * are those of the accepted delivery holding the feed that was loaded
+ * last (highest seq). */
 typedef struct hd_feed_status {
     const hd_feed *feed;
     int64_t deliveries;

@@ -1,0 +1,128 @@
+/*
+ * The case store interface: argument checks, then the backend's
+ * operations (store_int.h, hd__cs_ops). Callers never see which backend
+ * they talk to; a PostgreSQL backend (pg.c) adds a table of operations
+ * and a line in hd_casestore_open.
+ */
+#include "store/store_int.h"
+
+#include <string.h>
+
+hd_reject hd__reject_from_name(const char *name)
+{
+    if (!name)
+        return HD_REJECT_COUNT_;
+    for (int r = 0; r < HD_REJECT_COUNT_; r++)
+        if (!strcmp(hd_reject_name((hd_reject)r), name))
+            return (hd_reject)r;
+    return HD_REJECT_COUNT_;
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return hd_error_set(err, HD_EINVAL, "case store: no path");
+    if (has_prefix(path, "postgresql://") || has_prefix(path, "postgres://"))
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: the postgresql backend is not built");
+    return hd__sqlite_open(out, path, err);
+}
+
+void hd_casestore_free(hd_casestore *cs)
+{
+    if (cs)
+        cs->ops->close(cs);
+}
+
+int hd_casestore_schema_version(hd_casestore *cs)
+{
+    return cs->ops->schema_version(cs);
+}
+
+int hd_casestore_begin(hd_casestore *cs, hd_error *err)
+{
+    return cs->ops->begin(cs, err);
+}
+
+int hd_casestore_commit(hd_casestore *cs, hd_error *err)
+{
+    return cs->ops->commit(cs, err);
+}
+
+void hd_casestore_rollback(hd_casestore *cs)
+{
+    cs->ops->rollback(cs);
+}
+
+int hd_casestore_log_ingest(hd_casestore *cs, const hd_ingest_log *log,
+                            hd_error *err)
+{
+    if (!log || !log->delivery_id[0])
+        return hd_error_set(err, HD_EINVAL, "case store: no delivery id");
+    if (log->feed_count < 0 ||
+        log->feed_count > (int)(sizeof(log->feeds) / sizeof(log->feeds[0])))
+        return hd_error_set(err, HD_EINVAL, "case store: bad feed count");
+    for (int i = 0; i < log->feed_count; i++)
+        if (!log->feeds[i].feed)
+            return hd_error_set(err, HD_EINVAL,
+                                "case store: feed log "
+                                "without a feed");
+    if ((int)log->reject_reason < 0 || log->reject_reason >= HD_REJECT_COUNT_)
+        return hd_error_set(err, HD_EINVAL, "case store: bad reject reason");
+    return cs->ops->log_ingest(cs, log, err);
+}
+
+int hd_casestore_delivery_accepted(hd_casestore *cs, const char *delivery_id,
+                                   hd_error *err)
+{
+    if (!delivery_id)
+        return hd_error_set(err, HD_EINVAL, "case store: no delivery id");
+    return cs->ops->delivery_accepted(cs, delivery_id, err);
+}
+
+int hd_casestore_quarantine_add(hd_casestore *cs, const hd_quarantine_row *row,
+                                hd_error *err)
+{
+    if (!row || !row->delivery_id || !row->file)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: quarantine row without a delivery "
+                            "or file");
+    if ((int)row->reason < 0 || row->reason >= HD_REJECT_COUNT_)
+        return hd_error_set(err, HD_EINVAL, "case store: bad reject reason");
+    return cs->ops->quarantine_add(cs, row, err);
+}
+
+int hd_casestore_quarantine_list(hd_casestore *cs, const char *delivery_id,
+                                 int (*fn)(const hd_quarantine_row *row,
+                                           void *payload),
+                                 void *payload, hd_error *err)
+{
+    if (!fn)
+        return hd_error_set(err, HD_EINVAL, "case store: no callback");
+    return cs->ops->quarantine_list(cs, delivery_id, fn, payload, err);
+}
+
+int hd_casestore_feed_status(hd_casestore *cs, hd_feed_status *out,
+                             int out_count, hd_error *err)
+{
+    if (!out || out_count < hd_feed_count)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: room for %d feeds is needed",
+                            hd_feed_count);
+    return cs->ops->feed_status(cs, out, out_count, err);
+}
+
+int hd_casestore_ingest_logs(hd_casestore *cs,
+                             int (*fn)(const hd_ingest_log *log, void *payload),
+                             void *payload, hd_error *err)
+{
+    if (!fn)
+        return hd_error_set(err, HD_EINVAL, "case store: no callback");
+    return cs->ops->ingest_logs(cs, fn, payload, err);
+}

@@ -169,6 +169,9 @@ static int refill(hd_csv *csv, hd_error *err)
         char *nbuf;
         if (ncap > CSV_BUFFER_LIMIT && csv->cap > 0)
             ncap = CSV_BUFFER_LIMIT;
+        /* Small data in memory needs no 1 MiB buffer. */
+        if (csv->cap == 0 && csv->fd < 0 && csv->mem_len < ncap)
+            ncap = csv->mem_len ? csv->mem_len : 1;
         nbuf = hd_realloc(csv->buf, ncap);
         if (!nbuf) {
             csv->done = true;

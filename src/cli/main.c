@@ -5,6 +5,7 @@
 #include <string.h>
 
 static const hd_cli_command commands[] = {
+    {"gen", "generate a synthetic population", hd_cmd_gen},
     {"help", "show this help", NULL},
 };
 

@@ -6,6 +6,9 @@
 
 static const hd_cli_command commands[] = {
     {"gen", "generate a synthetic population", hd_cmd_gen},
+    {"ingest", "load department deliveries", hd_cmd_ingest},
+    {"status", "show what is loaded, per feed", hd_cmd_status},
+    {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
     {"help", "show this help", NULL},
 };
 

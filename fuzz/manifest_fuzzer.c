@@ -14,6 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool plain_name(const char *s)
 {
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return false;
     return s[0] && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 &&
            !strchr(s, '/') && !strchr(s, '\\');
 }

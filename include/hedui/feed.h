@@ -6,6 +6,9 @@
  * types, nullability, keys and code lists. The CSV validation, the store's
  * record encoding, the generator and docs/data-standard.md all read it.
  * Adding a feed or a column is one edit in src/feed/feed_table.c.
+ *
+ * The table is immutable and every function here is reentrant; a CSV
+ * reader or a feed reader belongs to one thread at a time.
  */
 #ifndef HEDUI_FEED_H
 #define HEDUI_FEED_H

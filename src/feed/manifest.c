@@ -71,14 +71,19 @@ static bool delivery_id_safe(const char *s, size_t len)
     return true;
 }
 
-/* A file name inside the delivery folder, never a path out of it. */
+/* A file name inside the delivery folder, never a path out of it, and
+ * nothing that would garble a log line. */
 static bool file_name_plain(const char *s, size_t len, size_t max)
 {
     if (len == 0 || len >= max)
         return false;
     if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
         return false;
-    return memchr(s, '/', len) == NULL && memchr(s, '\\', len) == NULL;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '/' ||
+            s[i] == '\\')
+            return false;
+    return true;
 }
 
 /* A string member of `obj`, or NULL; `len` gets its length. */

@@ -246,9 +246,11 @@ static void file_entries(void **state)
     expect_reject(tax_with_files("[" FILE_TAX ", " FILE_TAX "]"),
                   HD_REJECT_MANIFEST, "files[1].feed: tax_income listed twice");
 
-    static const char *const bad_names[] = {
-        "\"\"",        "\".\"",           "\"..\"",         "\"../tax.csv\"",
-        "\"a/b.csv\"", "\"/etc/passwd\"", "\"a\\\\b.csv\"", "null"};
+    static const char *const bad_names[] = {"\"\"",           "\".\"",
+                                            "\"..\"",         "\"../tax.csv\"",
+                                            "\"a/b.csv\"",    "\"/etc/passwd\"",
+                                            "\"a\\\\b.csv\"", "\"a\\nb.csv\"",
+                                            "\"a\\u007fb\"",  "null"};
     for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
         char files[512];
         snprintf(files, sizeof(files),

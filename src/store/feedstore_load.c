@@ -9,7 +9,10 @@
  * a later row of the same run replaces, and written to a temporary file
  * (one per load, unlinked at once, so a crash leaves nothing behind). A
  * run added in key order, as person-ordered files are, is not sorted at
- * all.
+ * all. There are two run buffers of half the budget each: while a thread
+ * sorts and writes a full one, the caller fills the other, so that on two
+ * cores sorting costs the parser nothing. The thread allocates nothing
+ * (the allocation-failure hook is not thread-safe, and it need not be).
  *
  * The commit merges the spilled runs and the run in memory (a heap over
  * the runs; among equal keys the later run wins, as the later row of the
@@ -24,6 +27,7 @@
 #include "store/store_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,7 @@
 #define READ_BUF_MIN ((size_t)64 << 10)
 #define READ_BUF_MAX ((size_t)1 << 20)
 #define REC_HEADER 4
+#define PREFETCH 8 /* entries ahead */
 
 /* One record of the run in memory. k0 and k1 are the first 16 bytes of
  * the key, big-endian, zero-padded. */
@@ -49,23 +54,35 @@ typedef struct spill_run {
     uint64_t off, len;
 } spill_run;
 
-struct hd_fs_load {
-    hd_feedstore *fs;
-    hd__fs_entry meta;
-    size_t budget;
-    char *tmpdir;
+/* A run being built in memory. */
+typedef struct run_buf {
     uint8_t *arena;
     size_t arena_len, arena_cap;
     run_ent *ents;
     size_t ent_count, ent_cap;
-    bool sorted; /* the run in memory was added in key order */
-    int fd;      /* the temporary file, -1 until the first spill */
+    bool sorted; /* added in key order (or sorted since) */
+} run_buf;
+
+struct hd_fs_load {
+    hd_feedstore *fs;
+    hd__fs_entry meta;
+    size_t budget;     /* for both run buffers together */
+    size_t buf_budget; /* for one */
+    char *tmpdir;
+    run_buf bufs[2];
+    run_buf *cur; /* the one rows go to */
+    int fd;       /* the temporary file, -1 until the first spill */
     uint64_t file_len;
     spill_run *runs;
     size_t run_count, run_cap;
     uint8_t *wbuf;
-    size_t wbuf_len;
     uint32_t feeds_seen;
+    /* the spill in the background, if any */
+    pthread_t thread;
+    bool thread_running;
+    run_buf *spilling;
+    int spill_rc;
+    hd_error spill_err;
     uint8_t rec[HD__RECORD_MAX];
 };
 
@@ -195,22 +212,82 @@ static void sort_ents(run_ent *a, size_t n, const uint8_t *arena, int depth)
     insertion_sort(a, n, arena);
 }
 
-static void sort_run(hd_fs_load *load)
+static inline unsigned ent_byte(const run_ent *e, int d)
 {
-    int depth = 0;
-    if (load->sorted)
+    return d < 8 ? (unsigned)(e->k0 >> (56 - 8 * d)) & 0xff
+                 : (unsigned)(e->k1 >> (56 - 8 * (d - 8))) & 0xff;
+}
+
+/*
+ * In-place MSD radix sort (American flag sort) on the 16 prefix bytes,
+ * which sort as the keys do. Buckets of a few entries, and entries whose
+ * 16 bytes are all equal, are finished by comparison, which also puts
+ * equal keys in input order. No memory beyond the stack: the index stays
+ * within the budget.
+ */
+static void radix_sort(run_ent *a, size_t n, int d, const uint8_t *arena)
+{
+    size_t count[256], next[256], end[256], pos;
+
+    for (;;) {
+        if (n <= 32) {
+            insertion_sort(a, n, arena);
+            return;
+        }
+        if (d == 16) {
+            sort_ents(a, n, arena, 64);
+            return;
+        }
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < n; i++)
+            count[ent_byte(&a[i], d)]++;
+        /* One bucket holds all: nothing to move at this byte. */
+        if (count[ent_byte(&a[0], d)] == n) {
+            d++;
+            continue;
+        }
+        break;
+    }
+    pos = 0;
+    for (int b = 0; b < 256; b++) {
+        next[b] = pos;
+        pos += count[b];
+        end[b] = pos;
+    }
+    for (int b = 0; b < 256; b++) {
+        while (next[b] < end[b]) {
+            run_ent v = a[next[b]];
+            unsigned vb = ent_byte(&v, d);
+            while (vb != (unsigned)b) {
+                run_ent t = a[next[vb]];
+                a[next[vb]++] = v;
+                v = t;
+                vb = ent_byte(&v, d);
+            }
+            a[next[b]++] = v;
+        }
+    }
+    pos = 0;
+    for (int b = 0; b < 256; b++) {
+        if (count[b] > 1)
+            radix_sort(a + pos, count[b], d + 1, arena);
+        pos += count[b];
+    }
+}
+
+static void sort_run(run_buf *run)
+{
+    if (run->sorted)
         return;
-    for (size_t n = load->ent_count; n; n >>= 1)
-        depth += 2;
-    sort_ents(load->ents, load->ent_count, load->arena, depth);
-    load->sorted = true;
+    radix_sort(run->ents, run->ent_count, 0, run->arena);
+    run->sorted = true;
 }
 
 /* Is entry i of the sorted run replaced by the next one (same key)? */
-static bool ent_replaced(const hd_fs_load *load, size_t i)
+static bool ent_replaced(const run_buf *run, size_t i)
 {
-    return i + 1 < load->ent_count &&
-           ent_key_cmp(load->arena, &load->ents[i], &load->ents[i + 1]) == 0;
+    return i + 1 < run->ent_count &&
+           ent_key_cmp(run->arena, &run->ents[i], &run->ents[i + 1]) == 0;
 }
 
 static size_t ent_record_len(const uint8_t *arena, const run_ent *e)
@@ -254,11 +331,80 @@ static int open_temp(hd_fs_load *load, hd_error *err)
     return 0;
 }
 
-static int spill(hd_fs_load *load, hd_error *err)
+/* Sort a full run and write it to the temporary file as the next run.
+ * Runs on the spill thread: touches only `run`, the file and the run
+ * list, which the caller leaves alone until it joins. */
+static int write_run(hd_fs_load *load, run_buf *run, hd_error *err)
 {
-    spill_run run;
+    spill_run out;
+    size_t wlen = 0;
     int rc;
 
+    sort_run(run);
+    out.off = load->file_len;
+    for (size_t i = 0; i < run->ent_count; i++) {
+        size_t len;
+        /* Sorted entries point all over the arena: fetch ahead. */
+        if (i + PREFETCH < run->ent_count)
+            __builtin_prefetch(run->arena + run->ents[i + PREFETCH].off);
+        if (ent_replaced(run, i))
+            continue;
+        len = ent_record_len(run->arena, &run->ents[i]);
+        if (wlen + len > WRITE_BUF) {
+            rc = write_all(load->fd, load->wbuf, wlen, err);
+            if (rc)
+                return rc;
+            load->file_len += wlen;
+            wlen = 0;
+        }
+        memcpy(load->wbuf + wlen, run->arena + run->ents[i].off, len);
+        wlen += len;
+    }
+    rc = write_all(load->fd, load->wbuf, wlen, err);
+    if (rc)
+        return rc;
+    load->file_len += wlen;
+    out.len = load->file_len - out.off;
+    load->runs[load->run_count++] = out;
+    run->arena_len = 0;
+    run->ent_count = 0;
+    run->sorted = true;
+    return 0;
+}
+
+static void *spill_thread(void *arg)
+{
+    hd_fs_load *load = arg;
+    load->spill_rc = write_run(load, load->spilling, &load->spill_err);
+    return NULL;
+}
+
+/* Wait for the spill in the background, and take its outcome. */
+static int join_spill(hd_fs_load *load, hd_error *err)
+{
+    if (!load->thread_running)
+        return 0;
+    pthread_join(load->thread, NULL);
+    load->thread_running = false;
+    load->spilling = NULL;
+    if (load->spill_rc) {
+        if (err)
+            *err = load->spill_err;
+        return load->spill_rc;
+    }
+    return 0;
+}
+
+/* Hand the current run to the spill thread and go on with the other
+ * buffer (after the previous spill, if any, is done with it). */
+static int spill(hd_fs_load *load, hd_error *err)
+{
+    run_buf *full = load->cur;
+    int rc = join_spill(load, err);
+
+    if (rc)
+        return rc;
+    /* Everything the thread needs is allocated here. */
     if (load->run_count == load->run_cap) {
         size_t cap = load->run_cap ? load->run_cap * 2 : 8;
         spill_run *p = hd_realloc(load->runs, cap * sizeof(*p));
@@ -277,36 +423,17 @@ static int spill(hd_fs_load *load, hd_error *err)
         if (rc)
             return rc;
     }
-    sort_run(load);
-    run.off = load->file_len;
-    load->wbuf_len = 0;
-    for (size_t i = 0; i < load->ent_count; i++) {
-        size_t len;
-        if (ent_replaced(load, i))
-            continue;
-        len = ent_record_len(load->arena, &load->ents[i]);
-        if (load->wbuf_len + len > WRITE_BUF) {
-            rc = write_all(load->fd, load->wbuf, load->wbuf_len, err);
-            if (rc)
-                return rc;
-            load->file_len += load->wbuf_len;
-            load->wbuf_len = 0;
-        }
-        memcpy(load->wbuf + load->wbuf_len, load->arena + load->ents[i].off,
-               len);
-        load->wbuf_len += len;
+    load->cur = full == &load->bufs[0] ? &load->bufs[1] : &load->bufs[0];
+    load->spilling = full;
+    load->spill_rc = 0;
+    hd_error_clear(&load->spill_err);
+    if (pthread_create(&load->thread, NULL, spill_thread, load) == 0) {
+        load->thread_running = true;
+        return 0;
     }
-    rc = write_all(load->fd, load->wbuf, load->wbuf_len, err);
-    if (rc)
-        return rc;
-    load->file_len += load->wbuf_len;
-    load->wbuf_len = 0;
-    run.len = load->file_len - run.off;
-    load->runs[load->run_count++] = run;
-    load->arena_len = 0;
-    load->ent_count = 0;
-    load->sorted = true;
-    return 0;
+    /* No thread: spill here. */
+    load->spilling = NULL;
+    return write_run(load, full, err);
 }
 
 static size_t grow_to(size_t cap, size_t need, size_t min)
@@ -326,22 +453,24 @@ static size_t grow_to(size_t cap, size_t need, size_t min)
 static int reserve(hd_fs_load *load, size_t need, hd_error *err)
 {
     for (;;) {
-        size_t ent_bytes = load->ent_cap * sizeof(run_ent);
+        run_buf *run = load->cur;
+        size_t budget = load->buf_budget;
+        size_t ent_bytes = run->ent_cap * sizeof(run_ent);
         size_t room, want;
-        bool arena_ok = load->arena_len + need <= load->arena_cap;
-        bool ents_ok = load->ent_count < load->ent_cap;
-        bool empty = load->ent_count == 0;
+        bool arena_ok = run->arena_len + need <= run->arena_cap;
+        bool ents_ok = run->ent_count < run->ent_cap;
+        bool empty = run->ent_count == 0;
 
         if (arena_ok && ents_ok)
             return 0;
         if (!arena_ok) {
-            room = load->budget > ent_bytes ? load->budget - ent_bytes : 0;
+            room = budget > ent_bytes ? budget - ent_bytes : 0;
             if (room > ARENA_MAX)
                 room = ARENA_MAX;
-            want = grow_to(load->arena_cap, load->arena_len + need, ARENA_MIN);
+            want = grow_to(run->arena_cap, run->arena_len + need, ARENA_MIN);
             if (want > room)
                 want = room;
-            if (want < load->arena_len + need) {
+            if (want < run->arena_len + need) {
                 if (!empty) {
                     int rc = spill(load, err);
                     if (rc)
@@ -350,22 +479,22 @@ static int reserve(hd_fs_load *load, size_t need, hd_error *err)
                 }
                 want = need;
             }
-            if (want > load->arena_cap) {
-                uint8_t *p = hd_realloc(load->arena, want);
+            if (want > run->arena_cap) {
+                uint8_t *p = hd_realloc(run->arena, want);
                 if (!p)
                     return hd_error_set(err, HD_ENOMEM, "out of memory");
-                load->arena = p;
-                load->arena_cap = want;
+                run->arena = p;
+                run->arena_cap = want;
             }
         }
         if (!ents_ok) {
-            room = load->budget > load->arena_cap
-                       ? (load->budget - load->arena_cap) / sizeof(run_ent)
+            room = budget > run->arena_cap
+                       ? (budget - run->arena_cap) / sizeof(run_ent)
                        : 0;
-            want = grow_to(load->ent_cap, load->ent_count + 1, ENTS_MIN);
+            want = grow_to(run->ent_cap, run->ent_count + 1, ENTS_MIN);
             if (want > room)
                 want = room;
-            if (want < load->ent_count + 1) {
+            if (want < run->ent_count + 1) {
                 if (!empty) {
                     int rc = spill(load, err);
                     if (rc)
@@ -374,12 +503,12 @@ static int reserve(hd_fs_load *load, size_t need, hd_error *err)
                 }
                 want = 1;
             }
-            if (want > load->ent_cap) {
-                run_ent *p = hd_realloc(load->ents, want * sizeof(run_ent));
+            if (want > run->ent_cap) {
+                run_ent *p = hd_realloc(run->ents, want * sizeof(run_ent));
                 if (!p)
                     return hd_error_set(err, HD_ENOMEM, "out of memory");
-                load->ents = p;
-                load->ent_cap = want;
+                run->ents = p;
+                run->ent_cap = want;
             }
         }
     }
@@ -419,10 +548,12 @@ int hd_fs_load_begin(hd_fs_load **out, hd_feedstore *fs,
     memset(load, 0, offsetof(hd_fs_load, rec));
     load->fs = fs;
     load->fd = -1;
-    load->sorted = true;
+    load->bufs[0].sorted = load->bufs[1].sorted = true;
+    load->cur = &load->bufs[0];
     load->meta.d = *meta;
     load->meta.d.seq = 0;
     load->budget = memory_budget ? memory_budget : DEFAULT_BUDGET;
+    load->buf_budget = load->budget / 2;
     load->tmpdir = hd_strdup(tmpdir && *tmpdir ? tmpdir : fs->dir);
     if (!load->tmpdir) {
         hd_free(load);
@@ -435,6 +566,7 @@ int hd_fs_load_begin(hd_fs_load **out, hd_feedstore *fs,
 int hd_fs_load_add(hd_fs_load *load, const hd_row *row, hd_error *err)
 {
     size_t klen, vlen, need;
+    run_buf *run;
     uint8_t *p;
     run_ent e;
     int rc;
@@ -453,7 +585,8 @@ int hd_fs_load_add(hd_fs_load *load, const hd_row *row, hd_error *err)
     rc = reserve(load, need, err);
     if (rc)
         return rc;
-    p = load->arena + load->arena_len;
+    run = load->cur;
+    p = run->arena + run->arena_len;
     p[0] = (uint8_t)(klen >> 8);
     p[1] = (uint8_t)klen;
     p[2] = (uint8_t)(vlen >> 8);
@@ -467,24 +600,33 @@ int hd_fs_load_add(hd_fs_load *load, const hd_row *row, hd_error *err)
         memcpy(pad, load->rec + 8, klen - 8);
         e.k1 = hd__load_be64(pad);
     }
-    e.off = (uint32_t)load->arena_len;
-    if (load->sorted && load->ent_count &&
-        ent_key_cmp(load->arena, &load->ents[load->ent_count - 1], &e) > 0)
-        load->sorted = false;
-    load->ents[load->ent_count++] = e;
-    load->arena_len += need;
+    e.off = (uint32_t)run->arena_len;
+    if (run->sorted && run->ent_count &&
+        ent_key_cmp(run->arena, &run->ents[run->ent_count - 1], &e) > 0)
+        run->sorted = false;
+    run->ents[run->ent_count++] = e;
+    run->arena_len += need;
     load->feeds_seen |= UINT32_C(1) << row->feed->id;
     return 0;
+}
+
+static void release_buf(run_buf *run)
+{
+    hd_free(run->arena);
+    hd_free(run->ents);
+    memset(run, 0, sizeof(*run));
+    run->sorted = true;
 }
 
 void hd_fs_load_abort(hd_fs_load *load)
 {
     if (!load)
         return;
+    join_spill(load, NULL);
     if (load->fd >= 0)
         close(load->fd);
-    hd_free(load->arena);
-    hd_free(load->ents);
+    release_buf(&load->bufs[0]);
+    release_buf(&load->bufs[1]);
     hd_free(load->runs);
     hd_free(load->wbuf);
     hd_free(load->tmpdir);
@@ -502,7 +644,7 @@ typedef struct run_reader {
     uint8_t *buf;
     size_t buf_cap, buf_len, buf_pos;
     /* in memory */
-    const hd_fs_load *load;
+    const run_buf *run;
     size_t next;
     /* the current record */
     const uint8_t *key, *val;
@@ -547,16 +689,18 @@ static int reader_next(run_reader *r, hd_error *err)
     const uint8_t *p;
     int rc;
 
-    if (r->load) {
-        const hd_fs_load *load = r->load;
+    if (r->run) {
+        const run_buf *run = r->run;
         /* Skip keys a later row of the same run replaces. */
-        while (r->next < load->ent_count && ent_replaced(load, r->next))
+        while (r->next < run->ent_count && ent_replaced(run, r->next))
             r->next++;
-        if (r->next == load->ent_count) {
+        if (r->next == run->ent_count) {
             r->done = true;
             return 0;
         }
-        p = load->arena + load->ents[r->next++].off;
+        if (r->next + PREFETCH < run->ent_count)
+            __builtin_prefetch(run->arena + run->ents[r->next + PREFETCH].off);
+        p = run->arena + run->ents[r->next++].off;
     } else {
         if (r->buf_pos == r->buf_len && r->pos == r->end) {
             r->done = true;
@@ -578,7 +722,7 @@ static int reader_next(run_reader *r, hd_error *err)
     r->vlen = (size_t)p[2] << 8 | p[3];
     r->key = p + REC_HEADER;
     r->val = r->key + r->klen;
-    if (!r->load)
+    if (!r->run)
         r->buf_pos += REC_HEADER + r->klen + r->vlen;
     return 0;
 }
@@ -730,7 +874,7 @@ static int merge_into(writer *w, hd_error *err)
             r->buf = bufs + i * buf_cap;
             r->buf_cap = buf_cap;
         } else {
-            r->load = load;
+            r->run = load->cur;
         }
         rc = reader_next(r, err);
         if (rc)
@@ -880,8 +1024,14 @@ int hd_fs_load_commit(hd_fs_load *load, const void *pending, size_t pending_len,
     if (!load)
         return hd_error_set(err, HD_EINVAL, "feed store: no load");
     fs = load->fs;
-    /* The last run is merged straight from memory: it is only sorted. */
-    sort_run(load);
+    /* The last run is merged straight from memory: it is only sorted,
+     * while the last spill finishes. The other buffer is not needed any
+     * more: its memory goes to the merge. */
+    sort_run(load->cur);
+    rc = join_spill(load, err);
+    if (rc)
+        goto out;
+    release_buf(load->cur == &load->bufs[0] ? &load->bufs[1] : &load->bufs[0]);
     for (;;) {
         rc = write_txn(load, pending, pending_len, err);
         if (rc != MDB_MAP_FULL)

@@ -108,9 +108,10 @@ static int collect(read_ctx *ctx, feed_cursor *fc, const uint8_t *pid)
     return fc->rc == MDB_NOTFOUND ? 0 : fc->rc;
 }
 
-static int decode_pick(read_ctx *ctx, hd_record *rec, const pick *p)
+static int decode_pick(read_ctx *ctx, hd_record *rec, const pick *p,
+                       const char *pid)
 {
-    if (hd__record_decode(&rec->row, ctx->feeds[p->feed], p->k.mv_data,
+    if (hd__record_decode(&rec->row, ctx->feeds[p->feed], pid, p->k.mv_data,
                           p->k.mv_size - HD__KEY_SEQ_LEN, p->v.mv_data,
                           p->v.mv_size))
         return HD_EDATA;
@@ -195,7 +196,7 @@ int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
         ctx.picks.count = 0;
         rc = collect(&ctx, fc, key);
         for (size_t j = 0; rc == 0 && j < ctx.picks.count; j++) {
-            rc = decode_pick(&ctx, &rec, &ctx.picks.p[j]);
+            rc = decode_pick(&ctx, &rec, &ctx.picks.p[j], pid);
             if (rc == 0) {
                 rc = fn(&rec, payload);
                 if (rc)
@@ -262,16 +263,16 @@ int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
                 ctx.rec_cap = cap;
             }
         }
+        hd__pid_unpack(pid, hd__load_be64(min));
+        pid[18] = '\0';
         for (size_t j = 0; rc == 0 && j < ctx.picks.count; j++)
-            rc = decode_pick(&ctx, &ctx.recs[j], &ctx.picks.p[j]);
+            rc = decode_pick(&ctx, &ctx.recs[j], &ctx.picks.p[j], pid);
         if (rc) {
             rc = walk_error(err, rc);
             break;
         }
         if (ctx.picks.count == 0)
             continue;
-        hd__pid_unpack(pid, hd__load_be64(min));
-        pid[18] = '\0';
         rc = fn(pid, ctx.recs, ctx.picks.count, payload);
     }
 out:

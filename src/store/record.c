@@ -37,13 +37,16 @@ int hd__pid_pack(uint64_t *out, const char *pid, size_t len)
 void hd__pid_unpack(char *out, uint64_t packed)
 {
     unsigned check = (unsigned)(packed % 11);
+    uint64_t digits = packed / 11;
+    /* Two 32-bit halves: 9 digits and 8 digits. */
+    uint32_t lo = (uint32_t)(digits % 1000000000u);
+    uint32_t hi = (uint32_t)(digits / 1000000000u);
 
-    packed /= 11;
     out[17] = check == 10 ? 'X' : (char)('0' + check);
-    for (int i = 16; i >= 0; i--) {
-        out[i] = (char)('0' + packed % 10);
-        packed /= 10;
-    }
+    for (int i = 16; i >= 8; i--, lo /= 10)
+        out[i] = (char)('0' + lo % 10);
+    for (int i = 7; i >= 0; i--, hi /= 10)
+        out[i] = (char)('0' + hi % 10);
 }
 
 static int code_count(const hd_column *col)
@@ -100,8 +103,8 @@ static bool region_value(uint32_t *out, const hd_value *v)
 }
 
 /* Checks common to key and value: is the value representable at all? */
-static int check_value(const hd_feed *feed, const hd_column *col,
-                       const hd_value *v, hd_error *err)
+static inline int check_value(const hd_feed *feed, const hd_column *col,
+                              const hd_value *v, hd_error *err)
 {
     switch (col->type) {
     case HD_TYPE_DATE:
@@ -248,12 +251,37 @@ static bool feed_shape_ok(const hd_feed *feed)
            !feed->columns[0].nullable;
 }
 
+/*
+ * A feed key too long for LMDB, at out[0..full_len): keep its first
+ * bytes, put 16 bytes of its SHA-256 after them, and open the value with
+ * the full form. Returns where the rest of the value goes.
+ */
+static uint8_t *hash_long_key(uint8_t *out, size_t full_len)
+{
+    uint8_t full[HD__FULL_KEY_MAX], *v;
+    char hex[HD_SHA256_HEX_LEN + 1];
+    hd_sha256 ctx;
+
+    memcpy(full, out, full_len);
+    hd_sha256_init(&ctx);
+    hd_sha256_update(&ctx, full, full_len);
+    hd_sha256_final_hex(&ctx, hex);
+    for (int i = 0; i < 16; i++) {
+        int hi = hex[2 * i], lo = hex[2 * i + 1];
+        hi = hd_is_digit(hi) ? hi - '0' : hi - 'a' + 10;
+        lo = hd_is_digit(lo) ? lo - '0' : lo - 'a' + 10;
+        out[HD__KEY_HASHED_LEN - 16 + i] = (uint8_t)(hi << 4 | lo);
+    }
+    v = put_varint(out + HD__KEY_HASHED_LEN, full_len - HD__KEY_PREFIX_LEN);
+    memcpy(v, full + HD__KEY_PREFIX_LEN, full_len - HD__KEY_PREFIX_LEN);
+    return v + full_len - HD__KEY_PREFIX_LEN;
+}
+
 int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
                       const hd_row *row, hd_error *err)
 {
     const hd_feed *feed = row->feed;
-    uint8_t full[HD__FULL_KEY_MAX];
-    uint8_t *p = full, *v, *bitmap;
+    uint8_t *p = out, *v, *val, *bitmap;
     size_t full_len, klen;
     uint64_t packed;
     int rc, nullable = 0;
@@ -264,6 +292,8 @@ int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
         hd__pid_pack(&packed, row->values[0].text, row->values[0].len))
         return cannot_store(err, feed, &feed->columns[0],
                             "not a normalised pid");
+    /* The full key straight into `out`: it is the stored key unless it
+     * is too long. */
     hd__store_be64(p, packed);
     p[8] = feed->id;
     p += HD__KEY_PREFIX_LEN;
@@ -277,65 +307,42 @@ int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
             nullable++;
         }
     }
-    full_len = (size_t)(p - full);
-
-    /* The key, plain or hashed; a hashed key's full form opens the
-     * value. */
-    v = out + HD__KEY_MAX;
+    full_len = (size_t)(p - out);
     if (full_len <= HD__KEY_PLAIN_MAX) {
         klen = full_len;
+        v = out + klen;
     } else {
-        hd_sha256 ctx;
-        char hex[HD_SHA256_HEX_LEN + 1];
-        uint8_t *h = full + HD__KEY_HASHED_LEN - 16;
-
-        /* The digest replaces bytes past the prefix, so take it first
-         * and write the tail of the full form to the value before. */
-        v = put_varint(v, full_len - HD__KEY_PREFIX_LEN);
-        memcpy(v, full + HD__KEY_PREFIX_LEN, full_len - HD__KEY_PREFIX_LEN);
-        v += full_len - HD__KEY_PREFIX_LEN;
-        hd_sha256_init(&ctx);
-        hd_sha256_update(&ctx, full, full_len);
-        hd_sha256_final_hex(&ctx, hex);
-        for (int i = 0; i < 16; i++) {
-            int hi = hex[2 * i], lo = hex[2 * i + 1];
-            hi = hd_is_digit(hi) ? hi - '0' : hi - 'a' + 10;
-            lo = hd_is_digit(lo) ? lo - '0' : lo - 'a' + 10;
-            h[i] = (uint8_t)(hi << 4 | lo);
-        }
         klen = HD__KEY_HASHED_LEN;
+        v = hash_long_key(out, full_len);
     }
+    val = out + klen;
 
     bitmap = v;
-    memset(bitmap, 0, (size_t)(nullable + 7) / 8);
-    v += (nullable + 7) / 8;
+    if (nullable) {
+        memset(bitmap, 0, (size_t)(nullable + 7) / 8);
+        v += (nullable + 7) / 8;
+    }
     nullable = 0;
     for (int i = 1; i < feed->column_count; i++) {
         const hd_column *col = &feed->columns[i];
-        const hd_value *val = &row->values[i];
+        const hd_value *value = &row->values[i];
         if (col->key)
             continue;
         if (col->nullable) {
             int bit = nullable++;
-            if (val->is_null) {
+            if (value->is_null) {
                 bitmap[bit / 8] |= (uint8_t)(1u << (bit % 8));
                 continue;
             }
-        } else if (val->is_null) {
+        } else if (value->is_null) {
             return cannot_store(err, feed, col, "null in a required column");
         }
-        rc = encode_value_column(&v, feed, col, val, err);
+        rc = encode_value_column(&v, feed, col, value, err);
         if (rc)
             return rc;
     }
-
-    /* The key goes right before the value. */
-    memmove(out, full, klen);
-    if (klen < HD__KEY_MAX)
-        memmove(out + klen, out + HD__KEY_MAX,
-                (size_t)(v - (out + HD__KEY_MAX)));
     *key_len = klen;
-    *val_len = (size_t)(v - (out + HD__KEY_MAX));
+    *val_len = (size_t)(v - val);
     return 0;
 }
 
@@ -505,8 +512,9 @@ static bool decode_value_column(reader *r, const hd_column *col, hd_value *v,
     return false;
 }
 
-int hd__record_decode(hd_row *row, const hd_feed *feed, const uint8_t *key,
-                      size_t key_len, const uint8_t *val, size_t val_len)
+int hd__record_decode(hd_row *row, const hd_feed *feed, const char *pid,
+                      const uint8_t *key, size_t key_len, const uint8_t *val,
+                      size_t val_len)
 {
     reader kr, vr = {val, val + val_len};
     const uint8_t *bitmap;
@@ -520,9 +528,18 @@ int hd__record_decode(hd_row *row, const hd_feed *feed, const uint8_t *key,
     if (!feed_shape_ok(feed) || feed->id != key[HD__KEY_PID_LEN])
         return HD_EDATA;
     row->feed = feed;
-    memset(row->values, 0, sizeof(row->values));
-    if (!set_pid(row, &used, &row->values[0], hd__load_be64(key)))
+    for (int i = 0; i < feed->column_count; i++)
+        row->values[i] = (hd_value){false, 0, NULL, 0};
+    if (pid) {
+        /* The caller unpacked this person's pid once for all records. */
+        memcpy(row->storage, pid, 18);
+        row->storage[18] = '\0';
+        used = 19;
+        row->values[0].text = row->storage;
+        row->values[0].len = 18;
+    } else if (!set_pid(row, &used, &row->values[0], hd__load_be64(key))) {
         return HD_EDATA;
+    }
 
     if (key_len == HD__KEY_HASHED_LEN) {
         uint64_t n;

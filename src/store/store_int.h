@@ -73,11 +73,13 @@ int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
  * point into `key` and `val` (borrowed: valid as long as they are),
  * codes at the table's strings, pids and regions into row->storage. Text
  * from the value is not NUL-terminated: use hd_value.len. `feed` may be
- * NULL (then the key says which). Returns 0 or HD_EDATA for bytes that
- * are not a record.
+ * NULL (then the key says which); `pid` may be the 18 characters of the
+ * key's pid, already unpacked (a scan does it once per person), or NULL.
+ * Returns 0 or HD_EDATA for bytes that are not a record.
  */
-int hd__record_decode(hd_row *row, const hd_feed *feed, const uint8_t *key,
-                      size_t key_len, const uint8_t *val, size_t val_len);
+int hd__record_decode(hd_row *row, const hd_feed *feed, const char *pid,
+                      const uint8_t *key, size_t key_len, const uint8_t *val,
+                      size_t val_len);
 
 /* Pack a normalised 18-character pid; HD_EINVAL when it is not 17 digits
  * and a check character 0-9 or X. */

@@ -54,7 +54,7 @@ static void round_trip(const hd_row *row)
     assert_true(klen <= HD__KEY_MAX);
     memset(&back, 0x5a, sizeof(back));
     assert_int_equal(
-        hd__record_decode(&back, NULL, buf, klen, buf + klen, vlen), 0);
+        hd__record_decode(&back, NULL, NULL, buf, klen, buf + klen, vlen), 0);
     if (!st_row_eq(row, &back)) {
         fail_msg("%s: %s != %s", row->feed->name,
                  st_row_text(a, sizeof(a), row),
@@ -293,26 +293,30 @@ static void broken_bytes_do_not_decode(void **state)
     /* Every shorter value is refused, and so is one byte too many. */
     for (size_t n = 0; n < vlen; n++) {
         memcpy(copy, buf + klen, n);
-        assert_int_equal(hd__record_decode(&back, NULL, buf, klen, copy, n),
-                         HD_EDATA);
+        assert_int_equal(
+            hd__record_decode(&back, NULL, NULL, buf, klen, copy, n), HD_EDATA);
     }
     memcpy(copy, buf + klen, vlen);
     copy[vlen] = 0;
-    assert_int_equal(hd__record_decode(&back, NULL, buf, klen, copy, vlen + 1),
-                     HD_EDATA);
+    assert_int_equal(
+        hd__record_decode(&back, NULL, NULL, buf, klen, copy, vlen + 1),
+        HD_EDATA);
     /* An unknown feed id, a short key. */
     memcpy(copy, buf, klen);
     copy[HD__KEY_PID_LEN] = 200;
     assert_int_equal(
-        hd__record_decode(&back, NULL, copy, klen, buf + klen, vlen), HD_EDATA);
-    assert_int_equal(hd__record_decode(&back, NULL, buf, 5, buf + klen, vlen),
-                     HD_EDATA);
+        hd__record_decode(&back, NULL, NULL, copy, klen, buf + klen, vlen),
+        HD_EDATA);
+    assert_int_equal(
+        hd__record_decode(&back, NULL, NULL, buf, 5, buf + klen, vlen),
+        HD_EDATA);
     /* Random corruption never crashes (the sanitizer build checks). */
     st_seed(11);
     for (int i = 0; i < 20000; i++) {
         memcpy(copy, buf, klen + vlen);
         copy[st_rand() % (klen + vlen)] = (uint8_t)st_rand();
-        (void)hd__record_decode(&back, NULL, copy, klen, copy + klen, vlen);
+        (void)hd__record_decode(&back, NULL, NULL, copy, klen, copy + klen,
+                                vlen);
     }
 }
 

@@ -8,32 +8,18 @@
 #include <string.h>
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define END_CODES                                                              \
-    {                                                                          \
-        NULL, NULL                                                             \
-    }
+/* clang-format would spread each one-line initialiser macro over four
+ * lines. */
+/* clang-format off */
+#define END_CODES {NULL, NULL}
 
 /* Column helpers: name, type, and the doc text of feeds.md. */
-#define KEY(n, t, d)                                                           \
-    {                                                                          \
-        n, t, false, true, NULL, d                                             \
-    }
-#define REQ(n, t, d)                                                           \
-    {                                                                          \
-        n, t, false, false, NULL, d                                            \
-    }
-#define OPT(n, t, d)                                                           \
-    {                                                                          \
-        n, t, true, false, NULL, d                                             \
-    }
-#define KEY_CODE(n, c, d)                                                      \
-    {                                                                          \
-        n, HD_TYPE_CODE, false, true, c, d                                     \
-    }
-#define REQ_CODE(n, c, d)                                                      \
-    {                                                                          \
-        n, HD_TYPE_CODE, false, false, c, d                                    \
-    }
+#define KEY(n, t, d) {n, t, false, true, NULL, d}
+#define REQ(n, t, d) {n, t, false, false, NULL, d}
+#define OPT(n, t, d) {n, t, true, false, NULL, d}
+#define KEY_CODE(n, c, d) {n, HD_TYPE_CODE, false, true, c, d}
+#define REQ_CODE(n, c, d) {n, HD_TYPE_CODE, false, false, c, d}
+/* clang-format on */
 
 static const hd_code sex_codes[] = {{"1", "male"}, {"2", "female"}, END_CODES};
 static const hd_code relation_codes[] = {{"02", "head"},
@@ -241,10 +227,10 @@ static const hd_column unemployment_columns[] = {
     OPT("ended", HD_TYPE_DATE, "nullable while still unemployed"),
 };
 
+/* clang-format off */
 #define FEED(n, dep, id, title, cols, check, check_doc)                        \
-    {                                                                          \
-        n, dep, title, id, cols, COUNT(cols), check, check_doc                 \
-    }
+    {n, dep, title, id, cols, COUNT(cols), check, check_doc}
+/* clang-format on */
 
 const hd_feed hd_feeds[] = {
     FEED("hukou", "public_security", 1, "household registration", hukou_columns,

@@ -45,6 +45,8 @@ const info = (
 console.error(`duckdb ${info.v}, threads ${info.t}, memory_limit ${info.m}`);
 
 const loaded = new Map(); // feed -> keys
+let loadMs = 0;
+let indexMs = 0;
 for (const s of specs) {
   const t0 = performance.now();
   const source =
@@ -54,7 +56,9 @@ for (const s of specs) {
     await db.run(`INSERT INTO ${ident(s.feed)} ${source}`);
   else await db.run(`CREATE TABLE ${ident(s.feed)} AS ${source}`);
   loaded.set(s.feed, s.keys);
-  console.error(`  load  ${s.feed.padEnd(18)} ${seconds(performance.now() - t0)}`);
+  const ms = performance.now() - t0;
+  loadMs += ms;
+  console.error(`  load  ${s.feed.padEnd(18)} ${seconds(ms)}`);
 }
 
 let rows = 0n;
@@ -65,16 +69,20 @@ for (const [feed, keys] of loaded) {
       `CREATE UNIQUE INDEX ${ident(feed + '_key')} ON ${ident(feed)}(` +
         keys.map(ident).join(', ') + ')',
     );
+  const ms = performance.now() - t0;
+  indexMs += ms;
   const n = (
     await db.runAndReadAll(`SELECT count(*) AS n FROM ${ident(feed)}`)
   ).getRowObjects()[0].n;
   rows += BigInt(n);
-  console.error(
-    `  index ${feed.padEnd(18)} ${seconds(performance.now() - t0)}  ` +
-      `${n} rows`,
-  );
+  console.error(`  index ${feed.padEnd(18)} ${seconds(ms)}  ${n} rows`);
 }
+const t0 = performance.now();
 await db.run('CHECKPOINT');
+console.error(
+  `total: load ${seconds(loadMs)}, index ${seconds(indexMs)}, ` +
+    `checkpoint ${seconds(performance.now() - t0)}`,
+);
 db.closeSync();
 instance.closeSync();
 console.log(String(rows));

@@ -608,8 +608,6 @@ static void base_row(gen_csv *c, feed_file *ff, char *pid)
         int k = ff->map[col];
         if (k < 0)
             continue;
-        if (column->nullable && strcmp(column->name, "base") != 0)
-            continue; /* null, which is valid */
         switch (column->type) {
         case HD_TYPE_PID:
             if (col == 0) {

@@ -1141,9 +1141,10 @@ static void small_incomes(gen_family *f)
             continue;
         if (gen_chance(r, 150)) {
             /* interest on savings, paid in June and December */
+            const char *bank = new_uscc(f);
             for (int32_t m = mr.first; m <= mr.last; m++)
                 if (m % 12 == 5 || m % 12 == 11)
-                    add_tax(f, p->pid, m, HD_GEN_TAX_INTEREST, new_uscc(f),
+                    add_tax(f, p->pid, m, HD_GEN_TAX_INTEREST, bank,
                             gen_range(r, 500, 8000), 0);
         }
         if (p->age < 70 && gen_chance(r, 40)) {
@@ -1151,6 +1152,55 @@ static void small_incomes(gen_family *f)
             int64_t x = gen_range(r, 20000, 120000);
             add_tax(f, p->pid, m, HD_GEN_TAX_LABOR, new_uscc(f), x,
                     labor_tax(x));
+        }
+        if (gen_chance(r, 12)) {
+            /* a room let out for a while, self-declared */
+            int64_t rent = gen_range(r, 30000, 80000);
+            int32_t from = (int32_t)gen_range(r, mr.first, mr.last);
+            for (int32_t m = from; m <= mr.last && m < from + 8; m++)
+                add_tax(f, p->pid, m, HD_GEN_TAX_RENTAL, NULL, rent, 0);
+        }
+        if (gen_chance(r, 4)) {
+            /* a fee for writing or for a licence */
+            int32_t m = (int32_t)gen_range(r, mr.first, mr.last);
+            int64_t x = gen_range(r, 30000, 300000);
+            add_tax(f, p->pid, m,
+                    gen_chance(r, 500) ? HD_GEN_TAX_AUTHOR : HD_GEN_TAX_ROYALTY,
+                    new_uscc(f), x, labor_tax(x) * 7 / 10);
+        }
+    }
+}
+
+/* Benefits other than pensions: unemployment benefit after a
+ * registration, now and then a work-injury benefit. */
+static void benefit_rows(gen_family *f)
+{
+    gen_rng *r = &f->rng;
+    month_range mr;
+
+    months_of(f, &mr);
+    for (size_t i = 0; i < f->unemployment_count; i++) {
+        const hd_gen_unemployment *u = &f->unemployment[i];
+        int32_t from = hd_period_of_date(u->registered) + 1;
+        int32_t to = from + (int32_t)gen_range(r, 3, 12);
+        int64_t amount = gen_range(r, 120000, 180000);
+        if (u->ended != HD_GEN_NO_DATE && hd_period_of_date(u->ended) < to)
+            to = hd_period_of_date(u->ended);
+        if (!gen_chance(r, 350))
+            continue;
+        for (int32_t m = from < mr.first ? mr.first : from;
+             m <= to && m <= mr.last; m++)
+            add_si(f, u->pid, m, HD_GEN_SI_UNEMPLOYMENT, HD_GEN_NULL, amount,
+                   NULL);
+    }
+    for (int i = 0; i < f->member_count; i++) {
+        gen_person *p = &f->persons[i];
+        if (working_age(p) && gen_chance(r, 6)) {
+            int32_t from = (int32_t)gen_range(r, mr.first, mr.last);
+            int64_t amount = gen_range(r, 80000, 200000);
+            for (int32_t m = from; m <= mr.last && m < from + 4; m++)
+                add_si(f, p->pid, m, HD_GEN_SI_INJURY, HD_GEN_NULL, amount,
+                       NULL);
         }
     }
 }
@@ -1351,14 +1401,18 @@ static void plan_assets(gen_family *f, gen_counters *cnt)
         if (p->age >= 18 && gen_chance(r, 110)) {
             hd_gen_insurance *s = ADD(f, insurance, GEN_CAP_INSURANCE);
             if (s) {
-                bool life = gen_chance(r, 400);
+                uint32_t u = gen_below(r, 1000);
+                bool saving = u < 450; /* life and annuity build cash value */
                 s->pid = p->pid;
                 s->pid_form = pid_form(f, p);
                 snprintf(s->policy_no, sizeof(s->policy_no), "P%012llu",
                          (unsigned long long)(++cnt->account_seq));
-                s->product = life ? HD_GEN_INS_LIFE : HD_GEN_INS_HEALTH;
+                s->product = u < 350   ? HD_GEN_INS_LIFE
+                             : u < 450 ? HD_GEN_INS_ANNUITY
+                             : u < 900 ? HD_GEN_INS_HEALTH
+                                       : HD_GEN_INS_PROPERTY;
                 s->cash_value_fen =
-                    life ? gen_scale(budget, gen_range(r, 0, 300)) : 0;
+                    saving ? gen_scale(budget, gen_range(r, 0, 300)) : 0;
                 s->annual_premium_fen = gen_range(r, 30000, 360000);
                 budget -= s->cash_value_fen;
             }
@@ -1977,9 +2031,14 @@ static bool plant(gen_family *f, plan *pl, gen_counters *cnt)
     case HD_GEN_SC_EXCLUDED_CATEGORY: {
         /* Income in a category the county excludes, large enough that
          * counting it would fail the dibao test. */
-        int cat = (P->excluded_categories & (1u << HD_GEN_TAX_INCIDENTAL))
-                      ? HD_GEN_TAX_INCIDENTAL
-                      : HD_GEN_TAX_TRANSFER;
+        bool transfer_ok =
+            (P->excluded_categories & (1u << HD_GEN_TAX_TRANSFER)) != 0;
+        bool incidental_ok =
+            (P->excluded_categories & (1u << HD_GEN_TAX_INCIDENTAL)) != 0;
+        /* a prize (incidental) or the sale of an inherited flat (transfer) */
+        int cat = transfer_ok && (!incidental_ok || pl->variant % 5 < 2)
+                      ? HD_GEN_TAX_TRANSFER
+                      : HD_GEN_TAX_INCIDENTAL;
         int64_t x = gen_scale(S * k * n, gen_range(r, 1500, 2500));
         int32_t m = (int32_t)gen_range(r, mr.w_first, mr.w_last);
         hd_gen_params counted = *P;
@@ -2164,8 +2223,10 @@ static void phase_two(gen_family *f, plan *pl, gen_counters *cnt, bool minimal)
     }
     if (f->scenario != HD_GEN_SC_BORDERLINE_BELOW &&
         f->scenario != HD_GEN_SC_BORDERLINE_ABOVE &&
-        f->scenario != HD_GEN_SC_TEKUN)
+        f->scenario != HD_GEN_SC_TEKUN) {
         small_incomes(f);
+        benefit_rows(f);
+    }
     medical_rows(f);
     plan_assets(f, cnt);
 }

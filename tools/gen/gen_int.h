@@ -274,7 +274,7 @@ typedef struct gen_auth {
 #define GEN_CAP_INSURANCE 24
 #define GEN_CAP_DISABILITY 16
 #define GEN_CAP_UNEMPLOYMENT 16
-#define GEN_CAP_USCC 24
+#define GEN_CAP_USCC 64
 
 typedef struct gen_family {
     int64_t index;

@@ -649,13 +649,14 @@ void hd_gen_truth(hd_gen_result *out, const hd_gen_application *app,
      * before the month of applied_on. */
     {
         int months = p.income_months;
-        int32_t first = hd_period_of_date(on) - months;
+        int32_t first;
         hd_gen_figures *fig = &out->figures;
         assets a;
         int64_t after;
 
         if (months < 1 || months > MAX_MONTHS)
             months = months < 1 ? 1 : MAX_MONTHS;
+        first = hd_period_of_date(on) - months;
         fig->members = n;
         fig->income_fen = family_income(&f, &p, first, months);
         for (size_t i = 0; i < dossier->medical_count; i++) {

@@ -19,6 +19,7 @@ struct hd_feed_reader {
     /* The feed column of each file field, or -1 for an unknown one. */
     int column_of[HD_CSV_MAX_FIELDS];
     int64_t rows;
+    hd__row_memo memo;
     hd_csv_record rec;
     char name[HD_ERROR_FILE_MAX];
 };
@@ -220,7 +221,7 @@ int hd_feed_reader_next(hd_feed_reader *r, hd_row *row, hd_bad_row *bad,
     }
     for (int c = 0; c < feed->column_count; c++)
         fields[c] = r->pos[c] >= 0 ? rec->fields[r->pos[c]] : (hd_str){NULL, 0};
-    if (hd_row_parse(row, feed, fields, bad)) {
+    if (hd__row_parse_memo(row, feed, fields, bad, &r->memo)) {
         int c = bad->column;
         /* From the feed's column order to the file's field number. */
         bad->column = c >= 0 && r->pos[c] >= 0 ? r->pos[c] + 1 : 0;

@@ -97,9 +97,30 @@ static int parse_pct(int64_t *out, hd_str f)
     return 0;
 }
 
+/*
+ * The memo of a feed reader: deliveries come sorted by person, so the
+ * same citizen ID (and often the same employer's credit code) comes row
+ * after row, and checking it again is most of the cost of a row. Only
+ * valid inputs are kept, with the normalised pid, so a hit gives exactly
+ * what checking would.
+ */
+static bool memo_hit(const hd__row_memo *memo, int index, hd_str f)
+{
+    return memo && memo->len[index] == f.len &&
+           memcmp(memo->in[index], f.ptr, f.len) == 0;
+}
+
+static void memo_keep(hd__row_memo *memo, int index, hd_str f)
+{
+    /* A valid pid or credit code is at most 18 bytes. */
+    assert(f.len <= sizeof(memo->in[index]));
+    memcpy(memo->in[index], f.ptr, f.len);
+    memo->len[index] = (uint8_t)f.len;
+}
+
 /* Parse one non-empty field of column `index` into `v`. */
 static int parse_value(hd_row *row, size_t *storage_used, int index, hd_str f,
-                       hd_bad_row *bad)
+                       hd_bad_row *bad, hd__row_memo *memo)
 {
     const hd_column *column = &row->feed->columns[index];
     hd_value *v = &row->values[index];
@@ -108,11 +129,20 @@ static int parse_value(hd_row *row, size_t *storage_used, int index, hd_str f,
 
     switch (column->type) {
     case HD_TYPE_PID: {
-        char norm[PID_SLOT];
-        hd_pid_rule rule = hd_pid_normalize(norm, f.ptr, f.len, NULL);
-        if (rule != HD_PID_OK)
-            return reject(bad, HD_REJECT_PID, index, "citizen ID: %s",
-                          pid_rule_words(rule));
+        char own[PID_SLOT];
+        const char *norm = own;
+        if (memo_hit(memo, index, f)) {
+            norm = memo->norm[index];
+        } else {
+            hd_pid_rule rule = hd_pid_normalize(own, f.ptr, f.len, NULL);
+            if (rule != HD_PID_OK)
+                return reject(bad, HD_REJECT_PID, index, "citizen ID: %s",
+                              pid_rule_words(rule));
+            if (memo) {
+                memo_keep(memo, index, f);
+                memcpy(memo->norm[index], own, PID_SLOT);
+            }
+        }
         if (f.len == HD_PID_LEN && memcmp(norm, f.ptr, HD_PID_LEN) == 0) {
             v->text = f.ptr;
         } else {
@@ -127,10 +157,15 @@ static int parse_value(hd_row *row, size_t *storage_used, int index, hd_str f,
         return 0;
     }
     case HD_TYPE_USCC: {
-        hd_uscc_rule rule = hd_uscc_check(f.ptr, f.len, NULL);
+        hd_uscc_rule rule;
+        if (memo_hit(memo, index, f))
+            break;
+        rule = hd_uscc_check(f.ptr, f.len, NULL);
         if (rule != HD_USCC_OK)
             return reject(bad, HD_REJECT_USCC, index, "credit code: %s",
                           uscc_rule_words(rule));
+        if (memo)
+            memo_keep(memo, index, f);
         break;
     }
     case HD_TYPE_REGION:
@@ -195,6 +230,12 @@ static int parse_value(hd_row *row, size_t *storage_used, int index, hd_str f,
 int hd_row_parse(hd_row *row, const hd_feed *feed, const hd_str *fields,
                  hd_bad_row *bad)
 {
+    return hd__row_parse_memo(row, feed, fields, bad, NULL);
+}
+
+int hd__row_parse_memo(hd_row *row, const hd_feed *feed, const hd_str *fields,
+                       hd_bad_row *bad, hd__row_memo *memo)
+{
     size_t storage_used = 0;
 
     assert(feed->column_count <= HD_FEED_MAX_COLUMNS);
@@ -222,7 +263,7 @@ int hd_row_parse(hd_row *row, const hd_feed *feed, const hd_str *fields,
             v->is_null = true;
             continue;
         }
-        if (parse_value(row, &storage_used, i, f, bad)) {
+        if (parse_value(row, &storage_used, i, f, bad, memo)) {
             bad->field = feed->columns[i].name;
             return HD_EDATA;
         }

@@ -8,17 +8,6 @@
 
 #include <hedui/std.h>
 
-#include <assert.h>
-#include <string.h>
-
-static const hd_value *value_of(const hd_feed *feed, const hd_row *row,
-                                const char *name)
-{
-    int i = hd_feed_column(feed, name);
-    assert(i >= 0);
-    return &row->values[i];
-}
-
 static int broken(hd_error *err, const char *column, const char *msg)
 {
     hd_error_set(err, HD_EDATA, "%s", msg);
@@ -28,12 +17,13 @@ static int broken(hd_error *err, const char *column, const char *msg)
 
 int hd__check_hukou(const hd_feed *feed, const hd_row *row, hd_error *err)
 {
-    const hd_value *pid = value_of(feed, row, "pid");
-    const hd_value *sex = value_of(feed, row, "sex");
-    const hd_value *birth = value_of(feed, row, "birth");
-    const hd_value *status = value_of(feed, row, "status");
-    const hd_value *status_date = value_of(feed, row, "status_date");
+    const hd_value *pid = &row->values[HD__HUKOU_PID];
+    const hd_value *sex = &row->values[HD__HUKOU_SEX];
+    const hd_value *birth = &row->values[HD__HUKOU_BIRTH];
+    const hd_value *status = &row->values[HD__HUKOU_STATUS];
+    const hd_value *status_date = &row->values[HD__HUKOU_STATUS_DATE];
 
+    (void)feed;
     /* The code is "1" (male) or "2" (female), as hd_pid_sex answers. */
     if (sex->text[0] - '0' != hd_pid_sex(pid->text))
         return broken(err, "sex",
@@ -43,7 +33,7 @@ int hd__check_hukou(const hd_feed *feed, const hd_row *row, hd_error *err)
         return broken(err, "birth",
                       "birth does not agree with the birth date in the "
                       "citizen ID");
-    if (status_date->is_null && strcmp(status->text, "1") != 0)
+    if (status_date->is_null && status->num != HD__HUKOU_STATUS_NORMAL)
         return broken(err, "status_date",
                       "status_date is required unless status = 1");
     return 0;
@@ -52,21 +42,23 @@ int hd__check_hukou(const hd_feed *feed, const hd_row *row, hd_error *err)
 int hd__check_social_insurance(const hd_feed *feed, const hd_row *row,
                                hd_error *err)
 {
-    const hd_value *kind = value_of(feed, row, "kind");
-    const hd_value *base = value_of(feed, row, "base");
+    const hd_value *kind = &row->values[HD__SI_KIND];
+    const hd_value *base = &row->values[HD__SI_BASE];
 
-    if (base->is_null && strcmp(kind->text, "contrib") == 0)
+    (void)feed;
+    if (base->is_null && kind->num == HD__SI_KIND_CONTRIB)
         return broken(err, "base", "base is required when kind = contrib");
     return 0;
 }
 
 int hd__check_medical(const hd_feed *feed, const hd_row *row, hd_error *err)
 {
-    const hd_value *total = value_of(feed, row, "total");
-    const hd_value *fund = value_of(feed, row, "fund_paid");
-    const hd_value *self = value_of(feed, row, "self_paid");
+    const hd_value *total = &row->values[HD__MEDICAL_TOTAL];
+    const hd_value *fund = &row->values[HD__MEDICAL_FUND_PAID];
+    const hd_value *self = &row->values[HD__MEDICAL_SELF_PAID];
     int64_t sum;
 
+    (void)feed;
     /* A sum that overflows cannot equal any total. */
     if (hd_add_i64(&sum, fund->num, self->num) || sum != total->num) {
         char t[HD_MONEY_TEXT_MAX], f[HD_MONEY_TEXT_MAX], s[HD_MONEY_TEXT_MAX];

@@ -195,6 +195,31 @@ static void missing_nullable_column_reads_as_null(void **state)
                2);
 }
 
+/* The reader remembers the last valid ID of each column: a repeated one,
+ * valid or not, must still give what checking it would. */
+static void repeated_ids_are_judged_each_time(void **state)
+{
+    const char *data =
+        /* 1 */ "pid,period,category,payer,income,tax\n"
+        /* 2 */ PID_M ",2024-01,wage," USCC1 ",1.00,0\n"
+        /* 3 */ PID_M ",2024-02,wage," USCC1 ",1.00,0\n"
+                /* 4 */ "110105198001010017,2024-03,wage," USCC1 ",1.00,0\n"
+        /* 5 */ PID_M ",2024-04,wage,91350100M000100Y44,1.00,0\n"
+        /* 6 */ PID_M ",2024-05,wage," USCC1 ",1.00,0\n"
+                /* 7 */ "110105491231002,2024-06,wage,,1.00,0\n"
+                /* 8 */ "110105491231002,2024-07,wage,,1.00,0\n"
+                /* 9 */ "11010519491231002x,2024-08,wage,,1.00,0\n"
+                /* 10 */ "11010519491231002x,2024-09,wage,,1.00,0\n"
+                /* 11 */ "110105194912310021,2024-10,wage,,1.00,0\n"
+        /* 12 */ PID_F ",2024-11,wage,,1.00,0\n";
+    (void)state;
+    check_feed("tax_income", data,
+               "ok " PID_M "\nok " PID_M "\n4 pid 1 pid\n5 uscc 4 payer\n"
+               "ok " PID_M "\nok " PID_F "\nok " PID_F "\nok " PID_F
+               "\nok " PID_F "\n11 pid 1 pid\nok " PID_F "\n",
+               11);
+}
+
 static void expect_header_reject(const char *feed_name, const char *data,
                                  int column, const char *field, const char *msg)
 {
@@ -366,6 +391,7 @@ int main(void)
         cmocka_unit_test(real_estate_area_and_share),
         cmocka_unit_test(cross_field_column_follows_the_file),
         cmocka_unit_test(missing_nullable_column_reads_as_null),
+        cmocka_unit_test(repeated_ids_are_judged_each_time),
         cmocka_unit_test(broken_headers_reject_the_file),
         cmocka_unit_test(header_may_be_quoted_and_have_a_bom),
         cmocka_unit_test(bad_row_carries_raw_and_detail),

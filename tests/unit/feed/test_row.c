@@ -5,6 +5,8 @@
  */
 #include "testutil.h"
 
+#include "feed/feed_int.h"
+
 #include <hedui/feed.h>
 #include <hedui/std.h>
 
@@ -426,6 +428,31 @@ static void the_table_is_consistent(void **state)
             assert_int_not_equal(hd_feeds[j].id, feed->id);
             assert_string_not_equal(hd_feeds[j].name, feed->name);
         }
+    }
+    /* The places the cross-column rules read without a lookup. */
+    {
+        const hd_feed *hukou = hd_feed_find("hukou");
+        const hd_feed *si = hd_feed_find("social_insurance");
+        const hd_feed *medical = hd_feed_find("medical");
+        assert_int_equal(hd_feed_column(hukou, "pid"), HD__HUKOU_PID);
+        assert_int_equal(hd_feed_column(hukou, "sex"), HD__HUKOU_SEX);
+        assert_int_equal(hd_feed_column(hukou, "birth"), HD__HUKOU_BIRTH);
+        assert_int_equal(hd_feed_column(hukou, "status"), HD__HUKOU_STATUS);
+        assert_int_equal(hd_feed_column(hukou, "status_date"),
+                         HD__HUKOU_STATUS_DATE);
+        assert_int_equal(
+            hd_column_code_index(&hukou->columns[HD__HUKOU_STATUS], "1", 1),
+            HD__HUKOU_STATUS_NORMAL);
+        assert_int_equal(hd_feed_column(si, "kind"), HD__SI_KIND);
+        assert_int_equal(hd_feed_column(si, "base"), HD__SI_BASE);
+        assert_int_equal(
+            hd_column_code_index(&si->columns[HD__SI_KIND], "contrib", 7),
+            HD__SI_KIND_CONTRIB);
+        assert_int_equal(hd_feed_column(medical, "total"), HD__MEDICAL_TOTAL);
+        assert_int_equal(hd_feed_column(medical, "fund_paid"),
+                         HD__MEDICAL_FUND_PAID);
+        assert_int_equal(hd_feed_column(medical, "self_paid"),
+                         HD__MEDICAL_SELF_PAID);
     }
     assert_null(hd_feed_find("nope"));
     assert_null(hd_feed_by_id(0));

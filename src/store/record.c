@@ -5,48 +5,106 @@
  */
 #include "store/store_int.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* 10^17 * 11: every packed pid is below it. */
 #define PID_PACKED_LIMIT (UINT64_C(100000000000000000) * 11)
 #define SIGN32 UINT32_C(0x80000000)
 #define SIGN64 (UINT64_C(1) << 63)
+#define PLAN_CODES 32 /* code lengths kept for the first codes */
+
+/*
+ * What a feed's columns need, worked out once from the table instead of
+ * for every row: its key columns after the pid and its value columns in
+ * order, nullable value columns counted, code list lengths known.
+ */
+typedef struct col_plan {
+    const hd_column *col;
+    uint8_t index;
+    uint8_t type;
+    bool nullable;
+    uint8_t codes; /* HD_TYPE_CODE: entries in the list */
+    uint8_t code_len[PLAN_CODES];
+} col_plan;
+
+typedef struct feed_plan {
+    const hd_feed *feed;
+    int nkey, nval, nnull;
+    col_plan key[HD_FEED_MAX_COLUMNS];
+    col_plan val[HD_FEED_MAX_COLUMNS];
+} feed_plan;
+
+static feed_plan plans[HD__FEED_IDS];
+static pthread_once_t plans_once = PTHREAD_ONCE_INIT;
+
+/* Eight ASCII digits at s as a number, or false when one is not a digit
+ * (SWAR: all eight at once). */
+static inline bool digits8(const char *s, uint32_t *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t x = 0;
+
+    for (int i = 7; i >= 0; i--)
+        x = x << 8 | u[i]; /* s[0] in the low byte */
+    /* Each byte 0x30..0x39: high nibble 3, and +6 leaves it there. */
+    if ((x & UINT64_C(0xF0F0F0F0F0F0F0F0)) != UINT64_C(0x3030303030303030) ||
+        ((x + UINT64_C(0x0606060606060606)) & UINT64_C(0xF0F0F0F0F0F0F0F0)) !=
+            UINT64_C(0x3030303030303030))
+        return false;
+    x &= UINT64_C(0x0F0F0F0F0F0F0F0F);
+    x = (x * 10 + (x >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+    x = (x * 100 + (x >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
+    x = (x * 10000 + (x >> 32)) & UINT64_C(0x00000000FFFFFFFF);
+    *out = (uint32_t)x;
+    return true;
+}
 
 int hd__pid_pack(uint64_t *out, const char *pid, size_t len)
 {
-    uint64_t v = 0;
+    uint32_t a, b;
     unsigned check;
 
-    if (!pid || len != 18)
+    if (!pid || len != 18 || !digits8(pid, &a) || !digits8(pid + 8, &b) ||
+        !hd_is_digit(pid[16]))
         return HD_EINVAL;
-    for (int i = 0; i < 17; i++) {
-        if (!hd_is_digit(pid[i]))
-            return HD_EINVAL;
-        v = v * 10 + (uint64_t)(pid[i] - '0');
-    }
     if (hd_is_digit(pid[17]))
         check = (unsigned)(pid[17] - '0');
     else if (pid[17] == 'X')
         check = 10;
     else
         return HD_EINVAL;
-    *out = v * 11 + check;
+    *out = ((uint64_t)a * 1000000000u + (uint64_t)b * 10u +
+            (uint64_t)(pid[16] - '0')) *
+               11 +
+           check;
     return 0;
 }
 
 void hd__pid_unpack(char *out, uint64_t packed)
 {
+    static const char pairs[] = "00010203040506070809"
+                                "10111213141516171819"
+                                "20212223242526272829"
+                                "30313233343536373839"
+                                "40414243444546474849"
+                                "50515253545556575859"
+                                "60616263646566676869"
+                                "70717273747576777879"
+                                "80818283848586878889"
+                                "90919293949596979899";
     unsigned check = (unsigned)(packed % 11);
     uint64_t digits = packed / 11;
-    /* Two 32-bit halves: 9 digits and 8 digits. */
-    uint32_t lo = (uint32_t)(digits % 1000000000u);
-    uint32_t hi = (uint32_t)(digits / 1000000000u);
+    /* 17 digits: 9 in `hi`, 8 in `lo`, each cut two at a time. */
+    uint32_t lo = (uint32_t)(digits % 100000000u);
+    uint32_t hi = (uint32_t)(digits / 100000000u);
 
     out[17] = check == 10 ? 'X' : (char)('0' + check);
-    for (int i = 16; i >= 8; i--, lo /= 10)
-        out[i] = (char)('0' + lo % 10);
-    for (int i = 7; i >= 0; i--, hi /= 10)
-        out[i] = (char)('0' + hi % 10);
+    for (int i = 15; i >= 9; i -= 2, lo /= 100)
+        memcpy(out + i, pairs + 2 * (lo % 100), 2);
+    for (int i = 7; i >= 1; i -= 2, hi /= 100)
+        memcpy(out + i, pairs + 2 * (hi % 100), 2);
+    out[0] = (char)('0' + hi);
 }
 
 static int code_count(const hd_column *col)
@@ -55,6 +113,71 @@ static int code_count(const hd_column *col)
     while (col->codes && col->codes[n].code)
         n++;
     return n;
+}
+
+static bool feed_shape_ok(const hd_feed *feed)
+{
+    return feed && feed->id < HD__FEED_IDS && feed->column_count >= 1 &&
+           feed->column_count <= HD_FEED_MAX_COLUMNS &&
+           feed->columns[0].type == HD_TYPE_PID && feed->columns[0].key &&
+           !feed->columns[0].nullable;
+}
+
+static void plan_column(col_plan *cp, const hd_column *col, int index)
+{
+    int n = code_count(col);
+
+    cp->col = col;
+    cp->index = (uint8_t)index;
+    cp->type = (uint8_t)col->type;
+    cp->nullable = col->nullable;
+    cp->codes = (uint8_t)(n > 255 ? 255 : n);
+    for (int i = 0; i < n && i < PLAN_CODES; i++) {
+        size_t len = strlen(col->codes[i].code);
+        cp->code_len[i] = (uint8_t)(len > 255 ? 255 : len);
+    }
+}
+
+/* Returns false for a feed the store cannot hold. */
+static bool make_plan(feed_plan *plan, const hd_feed *feed)
+{
+    memset(plan, 0, sizeof(*plan));
+    if (!feed_shape_ok(feed))
+        return false;
+    plan->feed = feed;
+    for (int i = 1; i < feed->column_count; i++) {
+        const hd_column *col = &feed->columns[i];
+        if (col->key) {
+            plan_column(&plan->key[plan->nkey++], col, i);
+        } else {
+            plan_column(&plan->val[plan->nval++], col, i);
+            plan->nnull += col->nullable;
+        }
+    }
+    return true;
+}
+
+static void make_plans(void)
+{
+    for (int i = 0; i < hd_feed_count; i++)
+        if (hd_feeds[i].id < HD__FEED_IDS)
+            make_plan(&plans[hd_feeds[i].id], &hd_feeds[i]);
+}
+
+/* The plan of `feed`: the table's, or one made in `tmp` for a feed that
+ * is not in it (tests). NULL when the store cannot hold the feed. */
+static const feed_plan *plan_of(const hd_feed *feed, feed_plan *tmp)
+{
+    pthread_once(&plans_once, make_plans);
+    if (feed && feed->id < HD__FEED_IDS && plans[feed->id].feed == feed)
+        return &plans[feed->id];
+    return make_plan(tmp, feed) ? tmp : NULL;
+}
+
+static size_t code_len(const col_plan *cp, uint64_t index)
+{
+    return index < PLAN_CODES ? cp->code_len[index]
+                              : strlen(cp->col->codes[index].code);
 }
 
 /* ------------------------------------------------------------- encode */
@@ -68,7 +191,7 @@ static int cannot_store(hd_error *err, const hd_feed *feed,
     return HD_EDATA;
 }
 
-static uint8_t *put_varint(uint8_t *p, uint64_t v)
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
 {
     while (v >= 0x80) {
         *p++ = (uint8_t)(v | 0x80);
@@ -78,12 +201,12 @@ static uint8_t *put_varint(uint8_t *p, uint64_t v)
     return p;
 }
 
-static uint64_t zigzag(int64_t v)
+static inline uint64_t zigzag(int64_t v)
 {
     return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
 }
 
-static int64_t unzigzag(uint64_t v)
+static inline int64_t unzigzag(uint64_t v)
 {
     return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
@@ -103,70 +226,67 @@ static bool region_value(uint32_t *out, const hd_value *v)
 }
 
 /* Checks common to key and value: is the value representable at all? */
-static inline int check_value(const hd_feed *feed, const hd_column *col,
+static inline int check_value(const hd_feed *feed, const col_plan *cp,
                               const hd_value *v, hd_error *err)
 {
-    switch (col->type) {
+    switch (cp->type) {
     case HD_TYPE_DATE:
     case HD_TYPE_PERIOD:
         if (v->num < INT32_MIN || v->num > INT32_MAX)
-            return cannot_store(err, feed, col, "out of range");
+            return cannot_store(err, feed, cp->col, "out of range");
         break;
     case HD_TYPE_PCT:
         if (v->num < 0 || v->num > 255)
-            return cannot_store(err, feed, col, "out of range");
+            return cannot_store(err, feed, cp->col, "out of range");
         break;
     case HD_TYPE_CODE:
-        if (v->num < 0 || v->num >= code_count(col))
-            return cannot_store(err, feed, col, "not a code of the column");
+        if (v->num < 0 || v->num >= cp->codes)
+            return cannot_store(err, feed, cp->col, "not a code of the column");
         break;
     case HD_TYPE_TEXT:
     case HD_TYPE_USCC:
         if (v->len > HD__TEXT_MAX_BYTES)
-            return cannot_store(err, feed, col, "longer than 800 bytes");
+            return cannot_store(err, feed, cp->col, "longer than 800 bytes");
         if (!v->text && v->len)
-            return cannot_store(err, feed, col, "text without bytes");
+            return cannot_store(err, feed, cp->col, "text without bytes");
         break;
-    case HD_TYPE_PID:
-    case HD_TYPE_REGION:
-    case HD_TYPE_MONEY:
-    case HD_TYPE_AREA:
+    default:
         break;
     }
     return 0;
 }
 
-static int encode_key_column(uint8_t **pp, const hd_feed *feed,
-                             const hd_column *col, const hd_value *v,
-                             hd_error *err)
+static inline int encode_key_column(uint8_t **pp, const hd_feed *feed,
+                                    const col_plan *cp, const hd_value *v,
+                                    hd_error *err)
 {
     uint8_t *p = *pp;
     uint64_t packed;
     uint32_t region;
     int rc;
 
-    if (col->nullable) {
+    if (cp->nullable) {
         *p++ = v->is_null ? 0 : 1;
         if (v->is_null) {
             *pp = p;
             return 0;
         }
     } else if (v->is_null) {
-        return cannot_store(err, feed, col, "null in a required column");
+        return cannot_store(err, feed, cp->col, "null in a required column");
     }
-    rc = check_value(feed, col, v, err);
+    rc = check_value(feed, cp, v, err);
     if (rc)
         return rc;
-    switch (col->type) {
+    switch (cp->type) {
     case HD_TYPE_PID:
         if (hd__pid_pack(&packed, v->text, v->len))
-            return cannot_store(err, feed, col, "not a normalised pid");
+            return cannot_store(err, feed, cp->col, "not a normalised pid");
         hd__store_be64(p, packed);
         p += 8;
         break;
     case HD_TYPE_REGION:
         if (!region_value(&region, v))
-            return cannot_store(err, feed, col, "not 6 digits");
+            return cannot_store(err, feed, cp->col, "not 6 digits");
         hd__store_be32(p, region);
         p += 4;
         break;
@@ -187,7 +307,7 @@ static int encode_key_column(uint8_t **pp, const hd_feed *feed,
     case HD_TYPE_TEXT:
     case HD_TYPE_USCC:
         if (v->len && memchr(v->text, 0, v->len))
-            return cannot_store(err, feed, col, "NUL in a key text");
+            return cannot_store(err, feed, cp->col, "NUL in a key text");
         if (v->len)
             memcpy(p, v->text, v->len);
         p += v->len;
@@ -198,27 +318,27 @@ static int encode_key_column(uint8_t **pp, const hd_feed *feed,
     return 0;
 }
 
-static int encode_value_column(uint8_t **pp, const hd_feed *feed,
-                               const hd_column *col, const hd_value *v,
-                               hd_error *err)
+static inline int encode_value_column(uint8_t **pp, const hd_feed *feed,
+                                      const col_plan *cp, const hd_value *v,
+                                      hd_error *err)
 {
     uint8_t *p = *pp;
     uint64_t packed;
     uint32_t region;
-    int rc = check_value(feed, col, v, err);
+    int rc = check_value(feed, cp, v, err);
 
     if (rc)
         return rc;
-    switch (col->type) {
+    switch (cp->type) {
     case HD_TYPE_PID:
         if (hd__pid_pack(&packed, v->text, v->len))
-            return cannot_store(err, feed, col, "not a normalised pid");
+            return cannot_store(err, feed, cp->col, "not a normalised pid");
         hd__store_be64(p, packed);
         p += 8;
         break;
     case HD_TYPE_REGION:
         if (!region_value(&region, v))
-            return cannot_store(err, feed, col, "not 6 digits");
+            return cannot_store(err, feed, cp->col, "not 6 digits");
         p = put_varint(p, region);
         break;
     case HD_TYPE_DATE:
@@ -241,14 +361,6 @@ static int encode_value_column(uint8_t **pp, const hd_feed *feed,
     }
     *pp = p;
     return 0;
-}
-
-static bool feed_shape_ok(const hd_feed *feed)
-{
-    return feed && feed->id < HD__FEED_IDS && feed->column_count >= 1 &&
-           feed->column_count <= HD_FEED_MAX_COLUMNS &&
-           feed->columns[0].type == HD_TYPE_PID && feed->columns[0].key &&
-           !feed->columns[0].nullable;
 }
 
 /*
@@ -281,12 +393,14 @@ int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
                       const hd_row *row, hd_error *err)
 {
     const hd_feed *feed = row->feed;
+    feed_plan tmp;
+    const feed_plan *plan = plan_of(feed, &tmp);
     uint8_t *p = out, *v, *val, *bitmap;
     size_t full_len, klen;
     uint64_t packed;
-    int rc, nullable = 0;
+    int rc, bit = 0;
 
-    if (!feed_shape_ok(feed))
+    if (!plan)
         return hd_error_set(err, HD_EINVAL, "row of an unknown feed");
     if (row->values[0].is_null ||
         hd__pid_pack(&packed, row->values[0].text, row->values[0].len))
@@ -297,15 +411,11 @@ int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
     hd__store_be64(p, packed);
     p[8] = feed->id;
     p += HD__KEY_PREFIX_LEN;
-    for (int i = 1; i < feed->column_count; i++) {
-        const hd_column *col = &feed->columns[i];
-        if (col->key) {
-            rc = encode_key_column(&p, feed, col, &row->values[i], err);
-            if (rc)
-                return rc;
-        } else if (col->nullable) {
-            nullable++;
-        }
+    for (int i = 0; i < plan->nkey; i++) {
+        const col_plan *cp = &plan->key[i];
+        rc = encode_key_column(&p, feed, cp, &row->values[cp->index], err);
+        if (rc)
+            return rc;
     }
     full_len = (size_t)(p - out);
     if (full_len <= HD__KEY_PLAIN_MAX) {
@@ -318,26 +428,24 @@ int hd__record_encode(uint8_t *out, size_t *key_len, size_t *val_len,
     val = out + klen;
 
     bitmap = v;
-    if (nullable) {
-        memset(bitmap, 0, (size_t)(nullable + 7) / 8);
-        v += (nullable + 7) / 8;
+    if (plan->nnull) {
+        memset(bitmap, 0, (size_t)(plan->nnull + 7) / 8);
+        v += (plan->nnull + 7) / 8;
     }
-    nullable = 0;
-    for (int i = 1; i < feed->column_count; i++) {
-        const hd_column *col = &feed->columns[i];
-        const hd_value *value = &row->values[i];
-        if (col->key)
-            continue;
-        if (col->nullable) {
-            int bit = nullable++;
+    for (int i = 0; i < plan->nval; i++) {
+        const col_plan *cp = &plan->val[i];
+        const hd_value *value = &row->values[cp->index];
+        if (cp->nullable) {
+            int b = bit++;
             if (value->is_null) {
-                bitmap[bit / 8] |= (uint8_t)(1u << (bit % 8));
+                bitmap[b / 8] |= (uint8_t)(1u << (b % 8));
                 continue;
             }
         } else if (value->is_null) {
-            return cannot_store(err, feed, col, "null in a required column");
+            return cannot_store(err, feed, cp->col,
+                                "null in a required column");
         }
-        rc = encode_value_column(&v, feed, col, value, err);
+        rc = encode_value_column(&v, feed, cp, value, err);
         if (rc)
             return rc;
     }
@@ -353,7 +461,7 @@ typedef struct reader {
     const uint8_t *end;
 } reader;
 
-static bool get_bytes(reader *r, const uint8_t **out, size_t n)
+static inline bool get_bytes(reader *r, const uint8_t **out, size_t n)
 {
     if ((size_t)(r->end - r->p) < n)
         return false;
@@ -362,9 +470,13 @@ static bool get_bytes(reader *r, const uint8_t **out, size_t n)
     return true;
 }
 
-static bool get_varint(reader *r, uint64_t *out)
+static inline bool get_varint(reader *r, uint64_t *out)
 {
     uint64_t v = 0;
+    if (r->p < r->end && *r->p < 0x80) {
+        *out = *r->p++;
+        return true;
+    }
     for (int shift = 0; shift < 64 && r->p < r->end; shift += 7) {
         uint8_t b = *r->p++;
         v |= (uint64_t)(b & 0x7f) << shift;
@@ -377,7 +489,7 @@ static bool get_varint(reader *r, uint64_t *out)
 }
 
 /* Room in row->storage for decoded pids and regions, NUL-terminated. */
-static char *take_storage(hd_row *row, size_t *used, size_t n)
+static inline char *take_storage(hd_row *row, size_t *used, size_t n)
 {
     char *s;
     if (sizeof(row->storage) - *used < n + 1)
@@ -417,22 +529,22 @@ static bool set_region(hd_row *row, size_t *used, hd_value *v, uint64_t n)
     return true;
 }
 
-static bool set_code(const hd_column *col, hd_value *v, uint64_t index)
+static inline bool set_code(const col_plan *cp, hd_value *v, uint64_t index)
 {
-    if (index >= (uint64_t)code_count(col))
+    if (index >= cp->codes)
         return false;
     v->num = (int64_t)index;
-    v->text = col->codes[index].code;
-    v->len = (uint32_t)strlen(v->text);
+    v->text = cp->col->codes[index].code;
+    v->len = (uint32_t)code_len(cp, index);
     return true;
 }
 
-static bool decode_key_column(reader *r, const hd_column *col, hd_value *v,
-                              hd_row *row, size_t *used)
+static inline bool decode_key_column(reader *r, const col_plan *cp, hd_value *v,
+                                     hd_row *row, size_t *used)
 {
     const uint8_t *b, *nul;
 
-    if (col->nullable) {
+    if (cp->nullable) {
         if (!get_bytes(r, &b, 1) || b[0] > 1)
             return false;
         if (b[0] == 0) {
@@ -440,7 +552,7 @@ static bool decode_key_column(reader *r, const hd_column *col, hd_value *v,
             return true;
         }
     }
-    switch (col->type) {
+    switch (cp->type) {
     case HD_TYPE_PID:
         return get_bytes(r, &b, 8) && set_pid(row, used, v, hd__load_be64(b));
     case HD_TYPE_REGION:
@@ -459,7 +571,7 @@ static bool decode_key_column(reader *r, const hd_column *col, hd_value *v,
         v->num = (int64_t)(hd__load_be64(b) ^ SIGN64);
         return true;
     case HD_TYPE_CODE:
-        return get_bytes(r, &b, 1) && set_code(col, v, b[0]);
+        return get_bytes(r, &b, 1) && set_code(cp, v, b[0]);
     case HD_TYPE_PCT:
         if (!get_bytes(r, &b, 1))
             return false;
@@ -478,13 +590,13 @@ static bool decode_key_column(reader *r, const hd_column *col, hd_value *v,
     return false;
 }
 
-static bool decode_value_column(reader *r, const hd_column *col, hd_value *v,
-                                hd_row *row, size_t *used)
+static inline bool decode_value_column(reader *r, const col_plan *cp,
+                                       hd_value *v, hd_row *row, size_t *used)
 {
     const uint8_t *b;
     uint64_t n;
 
-    switch (col->type) {
+    switch (cp->type) {
     case HD_TYPE_PID:
         return get_bytes(r, &b, 8) && set_pid(row, used, v, hd__load_be64(b));
     case HD_TYPE_REGION:
@@ -499,7 +611,7 @@ static bool decode_value_column(reader *r, const hd_column *col, hd_value *v,
         v->num = unzigzag(n);
         return true;
     case HD_TYPE_CODE:
-        return get_varint(r, &n) && set_code(col, v, n);
+        return get_varint(r, &n) && set_code(cp, v, n);
     case HD_TYPE_TEXT:
     case HD_TYPE_USCC:
         if (!get_varint(r, &n) || n > HD__TEXT_MAX_BYTES ||
@@ -518,14 +630,17 @@ int hd__record_decode(hd_row *row, const hd_feed *feed, const char *pid,
 {
     reader kr, vr = {val, val + val_len};
     const uint8_t *bitmap;
+    const feed_plan *plan;
+    feed_plan tmp;
     size_t used = 0;
-    int nullable = 0, bit = 0;
+    int bit = 0;
 
     if (key_len < HD__KEY_PREFIX_LEN)
         return HD_EDATA;
     if (!feed)
         feed = hd_feed_by_id(key[HD__KEY_PID_LEN]);
-    if (!feed_shape_ok(feed) || feed->id != key[HD__KEY_PID_LEN])
+    plan = plan_of(feed, &tmp);
+    if (!plan || feed->id != key[HD__KEY_PID_LEN])
         return HD_EDATA;
     row->feed = feed;
     for (int i = 0; i < feed->column_count; i++)
@@ -552,33 +667,27 @@ int hd__record_decode(hd_row *row, const hd_feed *feed, const char *pid,
         kr.p = key + HD__KEY_PREFIX_LEN;
         kr.end = key + key_len;
     }
-    for (int i = 1; i < feed->column_count; i++) {
-        const hd_column *col = &feed->columns[i];
-        if (col->key) {
-            if (!decode_key_column(&kr, col, &row->values[i], row, &used))
-                return HD_EDATA;
-        } else if (col->nullable) {
-            nullable++;
-        }
+    for (int i = 0; i < plan->nkey; i++) {
+        const col_plan *cp = &plan->key[i];
+        if (!decode_key_column(&kr, cp, &row->values[cp->index], row, &used))
+            return HD_EDATA;
     }
     if (kr.p != kr.end)
         return HD_EDATA;
 
-    if (!get_bytes(&vr, &bitmap, (size_t)(nullable + 7) / 8))
+    if (!get_bytes(&vr, &bitmap, (size_t)(plan->nnull + 7) / 8))
         return HD_EDATA;
-    for (int i = 1; i < feed->column_count; i++) {
-        const hd_column *col = &feed->columns[i];
-        hd_value *v = &row->values[i];
-        if (col->key)
-            continue;
-        if (col->nullable) {
+    for (int i = 0; i < plan->nval; i++) {
+        const col_plan *cp = &plan->val[i];
+        hd_value *v = &row->values[cp->index];
+        if (cp->nullable) {
             int b = bit++;
             if (bitmap[b / 8] & (1u << (b % 8))) {
                 v->is_null = true;
                 continue;
             }
         }
-        if (!decode_value_column(&vr, col, v, row, &used))
+        if (!decode_value_column(&vr, cp, v, row, &used))
             return HD_EDATA;
     }
     return vr.p == vr.end ? 0 : HD_EDATA;

@@ -180,6 +180,15 @@ static void packed_pids_keep_pid_order(void **state)
         else
             assert_true(pa == pb);
     }
+    /* any byte that is not a digit, wherever it is */
+    for (int pos = 0; pos < 17; pos++) {
+        static const char bad[] = {'/', ':', 'a', ' ', 'X', '\x80', 0};
+        for (int j = 0; bad[j]; j++) {
+            char p[19] = "110101199003078031";
+            p[pos] = bad[j];
+            assert_int_equal(hd__pid_pack(&pa, p, 18), HD_EINVAL);
+        }
+    }
     assert_int_equal(hd__pid_pack(&pa, "11010119900307803x", 18), HD_EINVAL);
     assert_int_equal(hd__pid_pack(&pa, "1101011990030780", 16), HD_EINVAL);
     assert_int_equal(hd__pid_pack(&pa, "1101011990030780AX", 18), HD_EINVAL);

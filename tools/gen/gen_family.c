@@ -1109,8 +1109,6 @@ static void plan_income(gen_family *f, plan *pl, int64_t target,
             bool formal = gen_chance(r, 500);
             int64_t wage =
                 formal ? (rest + disregard) * 100 / 92 : rest + disregard;
-            if (!formal && pl->earner >= 0)
-                wage = rest + disregard; /* every month: no gaps to tune */
             job_rows(f, &f->persons[e], wage, formal,
                      formal && gen_chance(r, 300), mr.first, mr.last);
             pl->earner = e;
@@ -1691,8 +1689,20 @@ static void declare(gen_family *f)
         f->declared_vehicles = r->figures.vehicles;
         f->declared_homes = r->figures.homes;
     } else {
-        f->declared_income_fen = 0;
+        /* Refused or unauthorized: no figures, but the form still shows
+         * what the family says it lives on. */
+        hd_gen_application app;
+        hd_gen_dossier d;
+        int64_t monthly;
+
+        build_application(f, &app);
+        hd__gen_family_dossier(&d, f);
+        monthly = hd__gen_truth_income(&app, &d, params(f)) / (k > 0 ? k : 12);
+        f->declared_income_fen = monthly - monthly % 1000;
         f->declared_assets_fen = 0;
+        for (size_t i = 0; i < f->deposit_count; i++)
+            f->declared_assets_fen += f->deposit[i].balance_fen;
+        f->declared_assets_fen -= f->declared_assets_fen % 10000;
         f->declared_vehicles = 0;
         f->declared_homes = 0;
     }
@@ -2356,8 +2366,7 @@ int hd__gen_family_build(gen_family *f, const gen_world *w, gen_pids *pids,
 
     hd_date_to_ymd(w->applied_on, &y, &m, &d);
     snprintf(f->application_no, sizeof(f->application_no), "%s-%04d-%06d",
-             county_code(f), y,
-             (int)(++counters->application_seq[f->county] % 1000000));
+             county_code(f), y, (int)++counters->application_seq[f->county]);
     snprintf(f->hukou_no, sizeof(f->hukou_no), "%s%09d", county_code(f),
              (int)(++counters->hukou_seq[f->county] % 1000000000));
 

@@ -81,7 +81,7 @@ void hd__gen_enterprise_name(char *out, size_t cap, gen_rng *r)
         snprintf(out, cap, "%s%s, %s", a, b, k);
     else if (u < 40)
         snprintf(out, cap, "\"%s\"%s%s", a, b, k);
-    else if (u < 43)
+    else if (u < 50)
         snprintf(out, cap, "%s%s\n%s", a, b, k);
     else
         snprintf(out, cap, "%s%s%s", a, b, k);

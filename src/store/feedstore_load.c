@@ -42,6 +42,7 @@
 #define READ_BUF_MAX ((size_t)1 << 20)
 #define REC_HEADER 4
 #define PREFETCH 8 /* entries ahead */
+#define PARALLEL_SORT_MIN ((size_t)1 << 16)
 
 /* One record of the run in memory. k0 and k1 are the first 16 bytes of
  * the key, big-endian, zero-padded. */
@@ -53,6 +54,21 @@ typedef struct run_ent {
 typedef struct spill_run {
     uint64_t off, len;
 } spill_run;
+
+/* The first 16 bytes of a key (at least the 9 of pid and feed) as two
+ * big-endian integers, zero-padded. */
+static inline void key_prefix(const uint8_t *key, size_t klen, uint64_t *k0,
+                              uint64_t *k1)
+{
+    *k0 = hd__load_be64(key);
+    if (klen >= 16) {
+        *k1 = hd__load_be64(key + 8);
+    } else {
+        uint8_t pad[8] = {0};
+        memcpy(pad, key + 8, klen - 8);
+        *k1 = hd__load_be64(pad);
+    }
+}
 
 /* A run being built in memory. */
 typedef struct run_buf {
@@ -592,14 +608,7 @@ int hd_fs_load_add(hd_fs_load *load, const hd_row *row, hd_error *err)
     p[2] = (uint8_t)(vlen >> 8);
     p[3] = (uint8_t)vlen;
     memcpy(p + REC_HEADER, load->rec, klen + vlen);
-    e.k0 = hd__load_be64(load->rec);
-    if (klen >= 16) {
-        e.k1 = hd__load_be64(load->rec + 8);
-    } else {
-        uint8_t pad[8] = {0};
-        memcpy(pad, load->rec + 8, klen - 8);
-        e.k1 = hd__load_be64(pad);
-    }
+    key_prefix(load->rec, klen, &e.k0, &e.k1);
     e.off = (uint32_t)run->arena_len;
     if (run->sorted && run->ent_count &&
         ent_key_cmp(run->arena, &run->ents[run->ent_count - 1], &e) > 0)
@@ -646,9 +655,10 @@ typedef struct run_reader {
     /* in memory */
     const run_buf *run;
     size_t next;
-    /* the current record */
+    /* the current record, and its first 16 key bytes as in run_ent */
     const uint8_t *key, *val;
     size_t klen, vlen;
+    uint64_t k0, k1;
     bool done;
 } run_reader;
 
@@ -700,6 +710,8 @@ static int reader_next(run_reader *r, hd_error *err)
         }
         if (r->next + PREFETCH < run->ent_count)
             __builtin_prefetch(run->arena + run->ents[r->next + PREFETCH].off);
+        r->k0 = run->ents[r->next].k0;
+        r->k1 = run->ents[r->next].k1;
         p = run->arena + run->ents[r->next++].off;
     } else {
         if (r->buf_pos == r->buf_len && r->pos == r->end) {
@@ -722,14 +734,25 @@ static int reader_next(run_reader *r, hd_error *err)
     r->vlen = (size_t)p[2] << 8 | p[3];
     r->key = p + REC_HEADER;
     r->val = r->key + r->klen;
-    if (!r->run)
+    if (!r->run) {
         r->buf_pos += REC_HEADER + r->klen + r->vlen;
+        key_prefix(r->key, r->klen, &r->k0, &r->k1);
+    }
     return 0;
+}
+
+static inline int reader_key_cmp(const run_reader *a, const run_reader *b)
+{
+    if (a->k0 != b->k0)
+        return a->k0 < b->k0 ? -1 : 1;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1 ? -1 : 1;
+    return hd__key_cmp(a->key, a->klen, b->key, b->klen);
 }
 
 static bool reader_less(const run_reader *a, const run_reader *b)
 {
-    int c = hd__key_cmp(a->key, a->klen, b->key, b->klen);
+    int c = reader_key_cmp(a, b);
     return c < 0 || (c == 0 && a->index < b->index);
 }
 
@@ -843,10 +866,10 @@ static int put_record(writer *w, const uint8_t *key, size_t klen,
 
 /* Merge the runs into the transaction. Returns 0, an LMDB code (> 0) or
  * a hedui code (< 0, err set). */
-static int merge_into(writer *w, hd_error *err)
+static int merge_into(writer *w, const run_buf *mem, size_t nmem, hd_error *err)
 {
     hd_fs_load *load = w->load;
-    size_t nruns = load->run_count + 1, n = 0, buf_cap;
+    size_t nruns = load->run_count + nmem, n = 0, buf_cap;
     run_reader *readers = NULL, **heap = NULL;
     uint8_t *bufs = NULL;
     int rc = 0;
@@ -874,7 +897,7 @@ static int merge_into(writer *w, hd_error *err)
             r->buf = bufs + i * buf_cap;
             r->buf_cap = buf_cap;
         } else {
-            r->run = load->cur;
+            r->run = &mem[i - load->run_count];
         }
         rc = reader_next(r, err);
         if (rc)
@@ -891,8 +914,7 @@ static int merge_into(writer *w, hd_error *err)
          * later run and wins, so r is dropped. */
         heap[0] = heap[n - 1];
         heap_down(heap, n - 1, 0);
-        if (!(n > 1 &&
-              hd__key_cmp(heap[0]->key, heap[0]->klen, r->key, r->klen) == 0)) {
+        if (!(n > 1 && reader_key_cmp(heap[0], r) == 0)) {
             rc = put_record(w, r->key, r->klen, r->val, r->vlen);
             if (rc)
                 goto out;
@@ -926,8 +948,8 @@ out:
 
 /* One attempt at the whole write transaction. Returns 0, an LMDB code
  * (> 0; the transaction is aborted) or a hedui code (< 0). */
-static int write_txn(hd_fs_load *load, const void *pending, size_t pending_len,
-                     hd_error *err)
+static int write_txn(hd_fs_load *load, const run_buf *mem, size_t nmem,
+                     const void *pending, size_t pending_len, hd_error *err)
 {
     hd_feedstore *fs = load->fs;
     writer *w = hd_calloc(1, sizeof(*w));
@@ -965,7 +987,7 @@ static int write_txn(hd_fs_load *load, const void *pending, size_t pending_len,
     if (latest)
         prev = fs->cache[latest - 1];
 
-    rc = merge_into(w, err);
+    rc = merge_into(w, mem, nmem, err);
     if (rc)
         goto out;
 
@@ -1015,10 +1037,50 @@ out:
     return rc;
 }
 
+static void *sort_thread(void *arg)
+{
+    sort_run(arg);
+    return NULL;
+}
+
+/*
+ * Sort the run in memory for the merge. The commit waits for this sort,
+ * so a large run is cut in two halves sorted at once on two threads; the
+ * merge takes them as two runs, the first half older. Returns how many
+ * runs `mem` holds (views of the buffer, owning nothing).
+ */
+static size_t sort_last_run(hd_fs_load *load, run_buf mem[2])
+{
+    run_buf *run = load->cur;
+    pthread_t thread;
+    size_t half;
+
+    mem[0] = *run;
+    if (run->sorted || run->ent_count < PARALLEL_SORT_MIN) {
+        sort_run(&mem[0]);
+        return 1;
+    }
+    half = run->ent_count / 2;
+    mem[1] = mem[0];
+    mem[0].ent_count = half;
+    mem[1].ents += half;
+    mem[1].ent_count -= half;
+    if (pthread_create(&thread, NULL, sort_thread, &mem[0]) == 0) {
+        sort_run(&mem[1]);
+        pthread_join(thread, NULL);
+    } else {
+        sort_run(&mem[0]);
+        sort_run(&mem[1]);
+    }
+    return 2;
+}
+
 int hd_fs_load_commit(hd_fs_load *load, const void *pending, size_t pending_len,
                       uint32_t *seq_out, hd_fs_load_stats *stats, hd_error *err)
 {
     hd_feedstore *fs;
+    run_buf mem[2];
+    size_t nmem;
     int rc;
 
     if (!load)
@@ -1027,13 +1089,13 @@ int hd_fs_load_commit(hd_fs_load *load, const void *pending, size_t pending_len,
     /* The last run is merged straight from memory: it is only sorted,
      * while the last spill finishes. The other buffer is not needed any
      * more: its memory goes to the merge. */
-    sort_run(load->cur);
+    nmem = sort_last_run(load, mem);
     rc = join_spill(load, err);
     if (rc)
         goto out;
     release_buf(load->cur == &load->bufs[0] ? &load->bufs[1] : &load->bufs[0]);
     for (;;) {
-        rc = write_txn(load, pending, pending_len, err);
+        rc = write_txn(load, mem, nmem, pending, pending_len, err);
         if (rc != MDB_MAP_FULL)
             break;
         rc = hd__fs_grow_map(fs, err);
@@ -1060,7 +1122,7 @@ int hd_fs_load_commit(hd_fs_load *load, const void *pending, size_t pending_len,
     if (stats)
         *stats = load->meta.stats;
     hd_log(HD_LOG_INFO, "event=feedstore_load seq=%u runs=%zu",
-           (unsigned)load->meta.d.seq, load->run_count + 1);
+           (unsigned)load->meta.d.seq, load->run_count + nmem);
 out:
     hd_fs_load_abort(load);
     return rc;

@@ -539,6 +539,129 @@ static void rows_in_key_order_merge_into_existing_keys(void **state)
     hd_feedstore_free(fs);
 }
 
+/* ------------------------------------------- a large run, in two halves */
+
+enum { BIG_ROWS = 150000, BIG_PERSONS = 20000, LINE = 96 };
+
+/* Row i of a large delivery, made again from i alone. */
+static void big_row(st_row *r, unsigned i)
+{
+    static const char *const payers[] = {NULL, "913301001000000000",
+                                         "91330106MA27XL0F5Q"};
+    char pid[19], period[16], income[32];
+    uint64_t h = (uint64_t)i * 0x9E3779B97F4A7C15u;
+
+    st_person(pid, (unsigned)(h >> 40) % BIG_PERSONS);
+    snprintf(period, sizeof(period), "2026-%02u", 1 + (unsigned)(h >> 20) % 12);
+    snprintf(income, sizeof(income), "%u.00", i);
+    tax_row(r, pid, period, payers[(h >> 8) % 3], income);
+}
+
+typedef struct big_key {
+    char key[LINE];
+    unsigned index;
+} big_key;
+
+static int cmp_big_key(const void *a, const void *b)
+{
+    const big_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+typedef struct big_lines {
+    char (*lines)[LINE];
+    size_t count;
+} big_lines;
+
+static int collect_big(const char *pid, const hd_record *records, size_t count,
+                       void *payload)
+{
+    big_lines *b = payload;
+    (void)pid;
+    for (size_t i = 0; i < count; i++) {
+        assert_true(b->count < BIG_ROWS);
+        st_row_text(b->lines[b->count++], LINE, &records[i].row);
+    }
+    return 0;
+}
+
+static void scan_big(hd_feedstore *fs, big_lines *b)
+{
+    b->count = 0;
+    assert_int_equal(
+        hd_feedstore_scan(fs, (hd_fs_view){0}, collect_big, b, NULL), 0);
+    qsort(b->lines, b->count, LINE, cmp_line);
+}
+
+static void a_large_run_gives_the_same_result(void **state)
+{
+    static st_row r;
+    hd_feedstore *fs[2] = {open_store("one"), open_store("many")};
+    hd_fs_delivery d = delivery("big", true, 1, tax);
+    big_key *keys = calloc(BIG_ROWS, sizeof(*keys));
+    big_lines expect = {calloc(BIG_ROWS, LINE), 0};
+    big_lines got = {calloc(BIG_ROWS, LINE), 0};
+    (void)state;
+
+    assert_non_null(keys);
+    assert_non_null(expect.lines);
+    assert_non_null(got.lines);
+    /* The model: sort by key then input order; the last of a key wins. */
+    for (unsigned i = 0; i < BIG_ROWS; i++) {
+        char text[LINE], *bar;
+        big_row(&r, i);
+        st_row_text(text, sizeof(text), &r.row);
+        bar = strrchr(text, '|'); /* cut tax */
+        *bar = '\0';
+        bar = strrchr(text, '|'); /* cut income */
+        *bar = '\0';
+        snprintf(keys[i].key, sizeof(keys[i].key), "%s", text);
+        keys[i].index = i;
+    }
+    qsort(keys, BIG_ROWS, sizeof(*keys), cmp_big_key);
+    for (size_t i = 0; i < BIG_ROWS; i++) {
+        if (i + 1 < BIG_ROWS && !strcmp(keys[i].key, keys[i + 1].key))
+            continue;
+        big_row(&r, keys[i].index);
+        st_row_text(expect.lines[expect.count++], LINE, &r.row);
+    }
+    qsort(expect.lines, expect.count, LINE, cmp_line);
+    assert_true(expect.count < BIG_ROWS); /* there were duplicates */
+
+    /* In memory, sorted in two halves; and spilled in many runs. */
+    for (int which = 0; which < 2; which++) {
+        hd_fs_load *ld = NULL;
+        hd_fs_load_stats st;
+        assert_int_equal(hd_fs_load_begin(&ld, fs[which], &d,
+                                          which ? (size_t)1 << 20 : 0, NULL,
+                                          NULL),
+                         0);
+        for (unsigned i = 0; i < BIG_ROWS; i++) {
+            big_row(&r, i);
+            assert_int_equal(hd_fs_load_add(ld, &r.row, NULL), 0);
+        }
+        hd_log_set_sink(log_sink, NULL);
+        assert_int_equal(hd_fs_load_commit(ld, NULL, 0, NULL, &st, NULL), 0);
+        hd_log_set_sink(NULL, NULL);
+        assert_true(which ? last_runs > 4 : last_runs == 2);
+        assert_int_equal(st.rows[tax->id], (int64_t)expect.count);
+        scan_big(fs[which], &got);
+        assert_int_equal(got.count, expect.count);
+        for (size_t i = 0; i < got.count; i++)
+            assert_string_equal(got.lines[i], expect.lines[i]);
+        hd_feedstore_free(fs[which]);
+    }
+    free(keys);
+    free(expect.lines);
+    free(got.lines);
+}
+
 static void abort_leaves_nothing(void **state)
 {
     hd_feedstore *fs = open_store("fs");
@@ -982,6 +1105,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             rows_in_key_order_merge_into_existing_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_large_run_gives_the_same_result,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(abort_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(pending_blobs_come_with_their_delivery,
                                         setup, teardown),

@@ -95,14 +95,22 @@ static void application_json(hd_buf *b, const gen_family *f)
         hd__gen_json_str(b, m->pid);
         hd_buf_puts(b, ",\"name\":");
         hd__gen_json_str(b, m->name);
-        hd_buf_printf(b, ",\"relation\":\"%02d\"}", m->relation);
+        {
+            char rel[] = ",\"relation\":\"00\"}";
+            rel[13] = (char)('0' + m->relation / 10 % 10);
+            rel[14] = (char)('0' + m->relation % 10);
+            hd_buf_append(b, rel, sizeof(rel) - 1);
+        }
     }
     hd_buf_puts(b, "],\"declared\":{\"monthly_income\":");
     json_money(b, f->declared_income_fen);
     hd_buf_puts(b, ",\"financial_assets\":");
     json_money(b, f->declared_assets_fen);
-    hd_buf_printf(b, ",\"vehicles\":%d,\"homes\":%d}}\n", f->declared_vehicles,
-                  f->declared_homes);
+    hd_buf_puts(b, ",\"vehicles\":");
+    hd__gen_buf_int(b, f->declared_vehicles);
+    hd_buf_puts(b, ",\"homes\":");
+    hd__gen_buf_int(b, f->declared_homes);
+    hd_buf_puts(b, "}}\n");
 }
 
 static void authorization_json(hd_buf *b, const gen_family *f,

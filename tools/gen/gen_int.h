@@ -143,6 +143,8 @@ size_t hd__gen_fmt_int(char *p, int64_t v);
 size_t hd__gen_fmt_money(char *p, int64_t fen);
 size_t hd__gen_fmt_date(char *p, int32_t date);
 size_t hd__gen_fmt_period(char *p, int32_t period);
+/* Append an integer in decimal. */
+void hd__gen_buf_int(hd_buf *b, int64_t v);
 /* Append `s` as a JSON string, quoted and escaped. */
 void hd__gen_json_str(hd_buf *b, const char *s);
 

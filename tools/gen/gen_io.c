@@ -422,3 +422,9 @@ void hd__gen_json_str(hd_buf *b, const char *s)
     }
     hd_buf_putc(b, '"');
 }
+
+void hd__gen_buf_int(hd_buf *b, int64_t v)
+{
+    char text[24];
+    hd_buf_append(b, text, hd__gen_fmt_int(text, v));
+}

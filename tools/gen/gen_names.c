@@ -44,11 +44,13 @@ void hd__gen_name(char *out, gen_rng *r, int sex, const char *surname)
         uint32_t u = gen_below(r, 1000);
         surname = surnames[(u * u / 1000) * COUNT(surnames) / 1000];
     }
+    /* Every piece is one three-byte UTF-8 character: 10 bytes at most. */
+    memcpy(out, surname, 3);
+    memcpy(out + 3, first, 3);
+    out[6] = '\0';
     if (gen_chance(r, 700)) {
-        const char *second = given[gen_below(r, (uint32_t)count)];
-        snprintf(out, 20, "%s%s%s", surname, first, second);
-    } else {
-        snprintf(out, 20, "%s%s", surname, first);
+        memcpy(out + 6, given[gen_below(r, (uint32_t)count)], 3);
+        out[9] = '\0';
     }
 }
 

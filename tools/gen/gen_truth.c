@@ -790,18 +790,28 @@ int hd_gen_result_json(hd_buf *out, const hd_gen_result *r,
             const hd_gen_figures *g = &r->figures;
             hd_buf_puts(out, ",\"level\":");
             hd__gen_json_str(out, hd_gen_level_name(r->level));
-            hd_buf_printf(out,
-                          ",\"figures\":{\"members\":%d,\"income\":%lld,"
-                          "\"expenditure\":%lld,\"pci\":%lld,"
-                          "\"pci_after\":%lld,\"financial_assets\":%lld,"
-                          "\"pca\":%lld,\"homes\":%d,\"area_pc\":%lld,"
-                          "\"vehicles\":%d}",
-                          g->members, (long long)g->income_fen,
-                          (long long)g->expenditure_fen, (long long)g->pci_fen,
-                          (long long)g->pci_after_fen,
-                          (long long)g->financial_assets_fen,
-                          (long long)g->pca_fen, g->homes,
-                          (long long)g->area_pc_m2x100, g->vehicles);
+            /* by hand: a million of these lines is a lot of printf */
+            hd_buf_puts(out, ",\"figures\":{\"members\":");
+            hd__gen_buf_int(out, g->members);
+            hd_buf_puts(out, ",\"income\":");
+            hd__gen_buf_int(out, g->income_fen);
+            hd_buf_puts(out, ",\"expenditure\":");
+            hd__gen_buf_int(out, g->expenditure_fen);
+            hd_buf_puts(out, ",\"pci\":");
+            hd__gen_buf_int(out, g->pci_fen);
+            hd_buf_puts(out, ",\"pci_after\":");
+            hd__gen_buf_int(out, g->pci_after_fen);
+            hd_buf_puts(out, ",\"financial_assets\":");
+            hd__gen_buf_int(out, g->financial_assets_fen);
+            hd_buf_puts(out, ",\"pca\":");
+            hd__gen_buf_int(out, g->pca_fen);
+            hd_buf_puts(out, ",\"homes\":");
+            hd__gen_buf_int(out, g->homes);
+            hd_buf_puts(out, ",\"area_pc\":");
+            hd__gen_buf_int(out, g->area_pc_m2x100);
+            hd_buf_puts(out, ",\"vehicles\":");
+            hd__gen_buf_int(out, g->vehicles);
+            hd_buf_putc(out, '}');
         }
         hd_buf_puts(out, ",\"failed\":");
         json_codes(out, r->failed, HD_GEN_FAILURE_COUNT_, hd_gen_failure_name);

@@ -11,7 +11,11 @@
  * It is an interface (hd_casestore) with a SQLite backend; a PostgreSQL
  * backend implements the same operations. No SQL outside src/store.
  *
- * Neither store is thread-safe per handle: one handle per thread.
+ * Threads: a feed store handle may be shared by threads, and must be,
+ * since LMDB allows an environment open only once per process: reads,
+ * loads and commits may run at once from different threads (commits are
+ * serialized by LMDB). One load (hd_fs_load) belongs to one thread at a
+ * time. A case store handle is for one thread: open one per thread.
  */
 #ifndef HEDUI_STORE_H
 #define HEDUI_STORE_H
@@ -35,8 +39,9 @@ typedef struct hd_fs_delivery {
 } hd_fs_delivery;
 
 /* Open (creating when missing, with its parents) the feed store in
- * directory `dir`. One handle per process and environment: LMDB does not
- * allow the same environment open twice in one process. */
+ * directory `dir`. One handle per process and directory, shared by its
+ * threads: LMDB does not allow the same environment open twice in one
+ * process. */
 int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err);
 void hd_feedstore_free(hd_feedstore *fs);
 
@@ -68,8 +73,8 @@ int hd_feedstore_deliveries(hd_feedstore *fs,
  * file is unlinked as soon as it is created.
  *
  * hd_fs_load_add touches only the load, not the store handle: a load may
- * be filled on another thread while this handle reads or commits; begin
- * and commit use the handle.
+ * be filled on one thread while another commits the previous delivery,
+ * so that parsing and writing overlap.
  */
 typedef struct hd_fs_load hd_fs_load;
 

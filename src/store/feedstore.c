@@ -40,12 +40,25 @@ int hd__fs_mdb_error(hd_error *err, int rc, const char *what)
                         mdb_strerror(rc));
 }
 
+/* Adopt a map another process grew. Called with the lock held; LMDB
+ * allows it only with no transaction open in the process. */
+static int adopt_map_size(hd_feedstore *fs)
+{
+    if (fs->reads_open)
+        return MDB_MAP_RESIZED;
+    while (fs->pool_count)
+        mdb_txn_abort(fs->pool[--fs->pool_count]);
+    return mdb_env_set_mapsize(fs->env, 0);
+}
+
 int hd__fs_txn_begin(hd_feedstore *fs, bool write, MDB_txn **out, hd_error *err)
 {
     int rc = mdb_txn_begin(fs->env, NULL, write ? 0 : MDB_RDONLY, out);
+
     if (rc == MDB_MAP_RESIZED) {
-        /* Another process grew the map: adopt its size and retry. */
-        rc = mdb_env_set_mapsize(fs->env, 0);
+        pthread_mutex_lock(&fs->lock);
+        rc = adopt_map_size(fs);
+        pthread_mutex_unlock(&fs->lock);
         if (rc == 0)
             rc = mdb_txn_begin(fs->env, NULL, write ? 0 : MDB_RDONLY, out);
     }
@@ -56,26 +69,33 @@ int hd__fs_txn_begin(hd_feedstore *fs, bool write, MDB_txn **out, hd_error *err)
 
 int hd__fs_read_begin(hd_feedstore *fs, MDB_txn **out, hd_error *err)
 {
-    /* The handle keeps one reset read transaction and renews it, which
-     * saves finding a reader slot on every read. A nested read (from a
-     * callback) gets a fresh one. */
-    int rc;
+    MDB_txn *txn = NULL;
+    int rc = MDB_NOTFOUND;
 
-    if (fs->rtxn && !fs->rtxn_busy) {
-        rc = mdb_txn_renew(fs->rtxn);
-        if (rc == 0) {
-            fs->rtxn_busy = true;
-            fs->reads_open++;
-            *out = fs->rtxn;
-            return 0;
-        }
-        mdb_txn_abort(fs->rtxn);
-        fs->rtxn = NULL;
+    /* Reset read transactions are renewed rather than begun, which saves
+     * finding a reader slot on every read. All under the lock, so that
+     * growing the map never meets a read being opened. */
+    pthread_mutex_lock(&fs->lock);
+    while (rc && fs->pool_count) {
+        txn = fs->pool[--fs->pool_count];
+        rc = mdb_txn_renew(txn);
+        if (rc)
+            mdb_txn_abort(txn);
     }
-    rc = hd__fs_txn_begin(fs, false, out, err);
+    if (rc) {
+        rc = mdb_txn_begin(fs->env, NULL, MDB_RDONLY, &txn);
+        if (rc == MDB_MAP_RESIZED) {
+            rc = adopt_map_size(fs);
+            if (rc == 0)
+                rc = mdb_txn_begin(fs->env, NULL, MDB_RDONLY, &txn);
+        }
+    }
+    if (rc == 0)
+        fs->reads_open++;
+    pthread_mutex_unlock(&fs->lock);
     if (rc)
-        return rc;
-    fs->reads_open++;
+        return hd__fs_mdb_error(err, rc, "cannot begin a read");
+    *out = txn;
     return 0;
 }
 
@@ -83,16 +103,15 @@ void hd__fs_read_end(hd_feedstore *fs, MDB_txn *txn)
 {
     if (!txn)
         return;
+    pthread_mutex_lock(&fs->lock);
     fs->reads_open--;
-    if (txn == fs->rtxn) {
+    if (fs->pool_count < HD__READ_POOL) {
         mdb_txn_reset(txn);
-        fs->rtxn_busy = false;
-    } else if (!fs->rtxn && !fs->rtxn_busy) {
-        mdb_txn_reset(txn);
-        fs->rtxn = txn;
+        fs->pool[fs->pool_count++] = txn;
     } else {
         mdb_txn_abort(txn);
     }
+    pthread_mutex_unlock(&fs->lock);
 }
 
 int hd__fs_grow_map(hd_feedstore *fs, hd_error *err)
@@ -101,18 +120,22 @@ int hd__fs_grow_map(hd_feedstore *fs, hd_error *err)
     size_t size;
     int rc;
 
-    if (fs->reads_open)
+    pthread_mutex_lock(&fs->lock);
+    if (fs->reads_open) {
+        pthread_mutex_unlock(&fs->lock);
         return hd_error_set(err, HD_ESTORE,
                             "feed store: map full while a read is open");
-    mdb_env_info(fs->env, &info);
-    if (__builtin_mul_overflow(info.me_mapsize, 2, &size))
-        return hd_error_set(err, HD_ESTORE, "feed store: map full");
-    /* The pooled read transaction must not hold the old map. */
-    if (fs->rtxn) {
-        mdb_txn_abort(fs->rtxn);
-        fs->rtxn = NULL;
     }
+    mdb_env_info(fs->env, &info);
+    if (__builtin_mul_overflow(info.me_mapsize, 2, &size)) {
+        pthread_mutex_unlock(&fs->lock);
+        return hd_error_set(err, HD_ESTORE, "feed store: map full");
+    }
+    /* Pooled read transactions must not outlive the old map. */
+    while (fs->pool_count)
+        mdb_txn_abort(fs->pool[--fs->pool_count]);
     rc = mdb_env_set_mapsize(fs->env, size);
+    pthread_mutex_unlock(&fs->lock);
     if (rc)
         return hd__fs_mdb_error(err, rc, "cannot grow the map");
     hd_log(HD_LOG_INFO, "event=feedstore_map_grown bytes=%zu", size);
@@ -192,40 +215,53 @@ static bool delivery_decode(hd__fs_entry *e, const uint8_t *p, size_t len)
 
 /* ---------------------------------------------------------------- cache */
 
-int hd__fs_cache_refresh(hd_feedstore *fs, MDB_txn *txn, uint32_t *latest,
-                         hd_error *err)
+/* Append an entry to the cache; called with the lock held. */
+static int cache_push(hd_feedstore *fs, hd__fs_entry *e)
+{
+    uint32_t block = fs->cache_count / HD__CACHE_BLOCK;
+
+    if (block >= HD__CACHE_BLOCKS)
+        return HD_ELIMIT;
+    if (!fs->cache[block]) {
+        fs->cache[block] = hd_calloc(HD__CACHE_BLOCK, sizeof(hd__fs_entry *));
+        if (!fs->cache[block])
+            return HD_ENOMEM;
+    }
+    fs->cache[block][fs->cache_count % HD__CACHE_BLOCK] = e;
+    fs->cache_count++;
+    return 0;
+}
+
+void hd__fs_cache_add(hd_feedstore *fs, const hd__fs_entry *e)
+{
+    hd__fs_entry *copy;
+
+    pthread_mutex_lock(&fs->lock);
+    if (fs->cache_count + 1 == e->d.seq) {
+        copy = hd_malloc(sizeof(*copy));
+        if (copy) {
+            *copy = *e;
+            if (cache_push(fs, copy))
+                hd_free(copy);
+        }
+    }
+    pthread_mutex_unlock(&fs->lock);
+}
+
+static int read_deliveries(hd_feedstore *fs, MDB_txn *txn, size_t entries)
 {
     MDB_cursor *cur = NULL;
-    MDB_stat st;
     MDB_val k, v;
     uint8_t kb[4];
-    int rc;
+    int rc = mdb_cursor_open(txn, fs->deliveries, &cur);
 
-    rc = mdb_stat(txn, fs->deliveries, &st);
     if (rc)
-        return hd__fs_mdb_error(err, rc, "cannot read the deliveries");
-    /* Seqs are dense from 1 and deliveries are never removed. */
-    *latest = (uint32_t)st.ms_entries;
-    if (st.ms_entries <= fs->cache_count)
-        return 0;
-    if (st.ms_entries > fs->cache_cap) {
-        size_t cap = fs->cache_cap ? fs->cache_cap : 16;
-        hd__fs_entry **p;
-        while (cap < st.ms_entries)
-            cap *= 2;
-        p = hd_realloc(fs->cache, cap * sizeof(*p));
-        if (!p)
-            return hd_error_set(err, HD_ENOMEM, "out of memory");
-        fs->cache = p;
-        fs->cache_cap = cap;
-    }
-    rc = mdb_cursor_open(txn, fs->deliveries, &cur);
-    if (rc)
-        return hd__fs_mdb_error(err, rc, "cannot read the deliveries");
-    hd__store_be32(kb, (uint32_t)fs->cache_count + 1);
+        return rc;
+    hd__store_be32(kb, fs->cache_count + 1);
     k.mv_data = kb;
     k.mv_size = 4;
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+         rc == 0 && fs->cache_count < entries;
          rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         hd__fs_entry *e;
         if (k.mv_size != 4 || hd__load_be32(k.mv_data) != fs->cache_count + 1) {
@@ -243,32 +279,60 @@ int hd__fs_cache_refresh(hd_feedstore *fs, MDB_txn *txn, uint32_t *latest,
             rc = HD_EDATA;
             break;
         }
-        fs->cache[fs->cache_count++] = e;
+        rc = cache_push(fs, e);
+        if (rc) {
+            hd_free(e);
+            break;
+        }
     }
     mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+int hd__fs_cache_refresh(hd_feedstore *fs, MDB_txn *txn, uint32_t *latest,
+                         hd_error *err)
+{
+    MDB_stat st;
+    int rc;
+
+    rc = mdb_stat(txn, fs->deliveries, &st);
+    if (rc)
+        return hd__fs_mdb_error(err, rc, "cannot read the deliveries");
+    /* Seqs are dense from 1 and deliveries are never removed. */
+    if (st.ms_entries > UINT32_MAX)
+        return hd_error_set(err, HD_ESTORE, "feed store: corrupt deliveries");
+    pthread_mutex_lock(&fs->lock);
+    rc = st.ms_entries > fs->cache_count
+             ? read_deliveries(fs, txn, st.ms_entries)
+             : 0;
+    pthread_mutex_unlock(&fs->lock);
     if (rc == HD_ENOMEM)
         return hd_error_set(err, HD_ENOMEM, "out of memory");
     if (rc == HD_EDATA)
         return hd_error_set(err, HD_ESTORE, "feed store: corrupt delivery");
-    if (rc != MDB_NOTFOUND)
+    if (rc == HD_ELIMIT)
+        return hd_error_set(err, HD_ELIMIT, "feed store: too many deliveries");
+    if (rc)
         return hd__fs_mdb_error(err, rc, "cannot read the deliveries");
+    *latest = (uint32_t)st.ms_entries;
     return 0;
 }
 
-void hd__fs_view_bounds(const hd_feedstore *fs, hd_fs_view view,
-                        uint32_t latest, uint32_t lo[HD__FEED_IDS],
-                        uint32_t *hi)
+void hd__fs_view_bounds(hd_feedstore *fs, hd_fs_view view, uint32_t latest,
+                        uint32_t lo[HD__FEED_IDS], uint32_t *hi)
 {
     uint32_t top = latest;
 
     if (view.max_seq && view.max_seq < top)
         top = view.max_seq;
-    if (top > fs->cache_count)
-        top = (uint32_t)fs->cache_count;
     for (int f = 0; f < HD__FEED_IDS; f++)
         lo[f] = 0;
+    pthread_mutex_lock(&fs->lock);
+    if (top > fs->cache_count)
+        top = fs->cache_count;
+    pthread_mutex_unlock(&fs->lock);
     for (uint32_t s = 1; s <= top; s++) {
-        const hd_fs_delivery *d = &fs->cache[s - 1]->d;
+        const hd_fs_delivery *d = &hd__fs_entry_at(fs, s)->d;
         if (!d->snapshot)
             continue;
         for (int f = 0; f < HD__FEED_IDS; f++)
@@ -373,6 +437,11 @@ int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err)
         rc = hd_error_set(err, HD_ENOMEM, "out of memory");
         goto out;
     }
+    if (pthread_mutex_init(&fs->lock, NULL)) {
+        rc = hd_error_set(err, HD_ENOMEM, "feed store: cannot make a lock");
+        goto out;
+    }
+    fs->lock_made = true;
     rc = mdb_env_create(&fs->env);
     if (rc == 0)
         rc = mdb_env_set_maxdbs(fs->env, MAX_DBS);
@@ -408,13 +477,16 @@ void hd_feedstore_free(hd_feedstore *fs)
 {
     if (!fs)
         return;
-    if (fs->rtxn)
-        mdb_txn_abort(fs->rtxn);
+    while (fs->pool_count)
+        mdb_txn_abort(fs->pool[--fs->pool_count]);
     if (fs->env)
         mdb_env_close(fs->env);
-    for (size_t i = 0; i < fs->cache_count; i++)
-        hd_free(fs->cache[i]);
-    hd_free(fs->cache);
+    for (uint32_t s = 1; s <= fs->cache_count; s++)
+        hd_free((void *)hd__fs_entry_at(fs, s));
+    for (int b = 0; b < HD__CACHE_BLOCKS && fs->cache[b]; b++)
+        hd_free(fs->cache[b]);
+    if (fs->lock_made)
+        pthread_mutex_destroy(&fs->lock);
     hd_free(fs->dir);
     hd_free(fs);
 }
@@ -455,9 +527,9 @@ static int find_entry(const hd__fs_entry **out, hd_feedstore *fs,
     hd__fs_read_end(fs, txn);
     if (rc)
         return rc;
-    if (seq == 0 || seq > fs->cache_count)
+    if (seq == 0 || seq > latest)
         return hd_error_set(err, HD_ESTORE, "feed store: corrupt delivery id");
-    *out = fs->cache[seq - 1];
+    *out = hd__fs_entry_at(fs, seq);
     return 0;
 }
 
@@ -495,8 +567,8 @@ int hd_feedstore_deliveries(hd_feedstore *fs,
     if (rc)
         return rc;
     /* Entries never move, so fn may call back into the store. */
-    for (uint32_t s = 1; s <= latest && s <= fs->cache_count; s++) {
-        rc = fn(&fs->cache[s - 1]->d, payload);
+    for (uint32_t s = 1; s <= latest; s++) {
+        rc = fn(&hd__fs_entry_at(fs, s)->d, payload);
         if (rc)
             return rc;
     }
@@ -516,8 +588,8 @@ int hd_feedstore_view_at(hd_fs_view *out, hd_feedstore *fs, int64_t at,
     if (rc)
         return rc;
     /* Deliveries in seq order up to the first loaded after `at`. */
-    for (uint32_t s = 1; s <= latest && s <= fs->cache_count; s++) {
-        if (fs->cache[s - 1]->d.loaded_at > at)
+    for (uint32_t s = 1; s <= latest; s++) {
+        if (hd__fs_entry_at(fs, s)->d.loaded_at > at)
             break;
         max = s;
     }

@@ -985,7 +985,7 @@ static int write_txn(hd_fs_load *load, const run_buf *mem, size_t nmem,
     w->seq = latest + 1;
     hd__fs_view_bounds(fs, (hd_fs_view){latest}, latest, w->lo, &hi);
     if (latest)
-        prev = fs->cache[latest - 1];
+        prev = hd__fs_entry_at(fs, latest);
 
     rc = merge_into(w, mem, nmem, err);
     if (rc)
@@ -1108,15 +1108,7 @@ int hd_fs_load_commit(hd_fs_load *load, const void *pending, size_t pending_len,
     }
     if (rc)
         goto out;
-    /* The cache follows the store: the new delivery is the next seq. */
-    if (fs->cache_count + 1 == load->meta.d.seq &&
-        fs->cache_count < fs->cache_cap) {
-        hd__fs_entry *e = hd_malloc(sizeof(*e));
-        if (e) {
-            *e = load->meta;
-            fs->cache[fs->cache_count++] = e;
-        }
-    }
+    hd__fs_cache_add(fs, &load->meta);
     if (seq_out)
         *seq_out = load->meta.d.seq;
     if (stats)

@@ -116,9 +116,8 @@ static int decode_pick(read_ctx *ctx, hd_record *rec, const pick *p,
                           p->v.mv_size))
         return HD_EDATA;
     rec->delivery_seq = p->seq;
-    rec->delivery_id = p->seq <= ctx->fs->cache_count
-                           ? ctx->fs->cache[p->seq - 1]->d.delivery_id
-                           : "";
+    /* seq <= ctx->hi, which the cache held when the read began */
+    rec->delivery_id = hd__fs_entry_at(ctx->fs, p->seq)->d.delivery_id;
     return 0;
 }
 

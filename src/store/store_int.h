@@ -8,6 +8,7 @@
 #include <hedui/store.h>
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <string.h>
 
 /* ------------------------------------------------------ record encoding */
@@ -134,6 +135,19 @@ typedef struct hd__fs_entry {
     hd_fs_load_stats stats;
 } hd__fs_entry;
 
+#define HD__CACHE_BLOCK 256   /* deliveries per block of the cache */
+#define HD__CACHE_BLOCKS 4096 /* blocks: room for 1 Mi deliveries */
+#define HD__READ_POOL 8       /* reset read transactions kept */
+
+/*
+ * The handle may be shared by threads (LMDB allows one environment per
+ * process, so a server has one handle for all its threads). `lock`
+ * guards the delivery cache's growth, the pool of read transactions and
+ * the count of open reads. Cache entries are allocated one by one in
+ * blocks that never move, so an entry seen under the lock may be read
+ * without it for the handle's life (delivery ids handed out in records
+ * point into them).
+ */
 struct hd_feedstore {
     MDB_env *env;
     MDB_dbi records[HD__FEED_IDS]; /* one per feed id of the table */
@@ -142,16 +156,22 @@ struct hd_feedstore {
     MDB_dbi delivery_ids; /* delivery id -> seq */
     MDB_dbi pending;      /* delivery id -> blob */
     MDB_dbi meta;         /* "format" -> version */
-    /* Every delivery seen, by seq - 1. Entries are allocated one by one
-     * and never move, so pointers to their ids stay valid for the
-     * handle's life. */
-    hd__fs_entry **cache;
-    size_t cache_count, cache_cap;
-    MDB_txn *rtxn; /* a reset read transaction kept for reuse */
-    bool rtxn_busy;
+    char *dir;            /* where the environment lives */
+    pthread_mutex_t lock;
+    bool lock_made;
+    hd__fs_entry **cache[HD__CACHE_BLOCKS];
+    uint32_t cache_count; /* deliveries 1..cache_count are cached */
+    MDB_txn *pool[HD__READ_POOL];
+    int pool_count;
     int reads_open; /* read transactions now open on this handle */
-    char *dir;      /* where the environment lives */
 };
+
+/* A cached delivery: seq between 1 and a count seen under the lock. */
+static inline const hd__fs_entry *hd__fs_entry_at(const hd_feedstore *fs,
+                                                  uint32_t seq)
+{
+    return fs->cache[(seq - 1) / HD__CACHE_BLOCK][(seq - 1) % HD__CACHE_BLOCK];
+}
 
 /* Begin a transaction, following a map grown by another process. */
 int hd__fs_txn_begin(hd_feedstore *fs, bool write, MDB_txn **out,
@@ -160,23 +180,25 @@ int hd__fs_txn_begin(hd_feedstore *fs, bool write, MDB_txn **out,
 int hd__fs_read_begin(hd_feedstore *fs, MDB_txn **out, hd_error *err);
 void hd__fs_read_end(hd_feedstore *fs, MDB_txn *txn);
 /* Bring the delivery cache up to what `txn` sees; *latest is the highest
- * seq `txn` sees. */
+ * seq `txn` sees (cached once this returns 0). */
 int hd__fs_cache_refresh(hd_feedstore *fs, MDB_txn *txn, uint32_t *latest,
                          hd_error *err);
 /* The visible range of each feed in a view: rows of feed f count when
  * lo[f] <= seq <= *hi. Call after hd__fs_cache_refresh. */
-void hd__fs_view_bounds(const hd_feedstore *fs, hd_fs_view view,
-                        uint32_t latest, uint32_t lo[HD__FEED_IDS],
-                        uint32_t *hi);
+void hd__fs_view_bounds(hd_feedstore *fs, hd_fs_view view, uint32_t latest,
+                        uint32_t lo[HD__FEED_IDS], uint32_t *hi);
 /* Map an LMDB return code to a hedui one, with a message. */
 int hd__fs_mdb_error(hd_error *err, int rc, const char *what);
 /* Encode a delivery record (returns its length; `out` holds
  * HD__DELIVERY_MAX bytes). */
 #define HD__DELIVERY_MAX 1024
 size_t hd__fs_delivery_encode(uint8_t *out, const hd__fs_entry *e);
-/* Grow the map (doubling) after MDB_MAP_FULL; no transaction may be open
- * in this process. */
+/* Grow the map (doubling) after MDB_MAP_FULL; refused while a read is
+ * open on the handle. */
 int hd__fs_grow_map(hd_feedstore *fs, hd_error *err);
+/* Add the entry of a delivery just committed, when it is the next seq
+ * (copied; an allocation failure only leaves it to the next refresh). */
+void hd__fs_cache_add(hd_feedstore *fs, const hd__fs_entry *e);
 /* Test hook: the map size of the next stores opened (0: the default). */
 void hd__feedstore_set_initial_mapsize(size_t bytes);
 

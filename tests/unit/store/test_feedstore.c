@@ -12,6 +12,7 @@
 #include "store_test.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -950,6 +951,136 @@ static void map_grows_when_full(void **state)
     hd_feedstore_free(fs);
 }
 
+/* ------------------------------------------------------------- threads */
+
+static int number_of(const char *s)
+{
+    return (int)strtol(s, NULL, 10);
+}
+
+enum { T_PERSONS = 200, T_DELIVERIES = 12 };
+
+typedef struct shared {
+    hd_feedstore *fs;
+    int writer_done;
+    int reads;
+} shared;
+
+static void t_rows(st_row *rows, int seq)
+{
+    char income[16];
+    snprintf(income, sizeof(income), "%d.00", seq);
+    for (int i = 0; i < T_PERSONS * 3; i++) {
+        char pid[19], period[16];
+        st_person(pid, (unsigned)i / 3);
+        snprintf(period, sizeof(period), "2026-0%d", 1 + i % 3);
+        tax_row(&rows[i], pid, period, NULL, income);
+    }
+}
+
+static void *t_writer(void *arg)
+{
+    static st_row rows[T_PERSONS * 3];
+    shared *sh = arg;
+    for (int seq = 2; seq <= T_DELIVERIES; seq++) {
+        char id[16];
+        hd_fs_delivery d;
+        hd_fs_load *ld = NULL;
+        snprintf(id, sizeof(id), "d%d", seq);
+        d = delivery(id, false, seq, tax);
+        t_rows(rows, seq);
+        if (hd_fs_load_begin(&ld, sh->fs, &d, 4096, NULL, NULL))
+            abort();
+        for (int i = 0; i < T_PERSONS * 3; i++)
+            if (hd_fs_load_add(ld, &rows[i].row, NULL))
+                abort();
+        if (hd_fs_load_commit(ld, NULL, 0, NULL, NULL, NULL))
+            abort();
+    }
+    __atomic_store_n(&sh->writer_done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+/* Every person has 3 records from one delivery: dN with income N.00. */
+static int t_check_person(const char *pid, const hd_record *records,
+                          size_t count, void *payload)
+{
+    int *persons = payload;
+    (void)pid;
+    if (count != 3)
+        abort();
+    for (size_t i = 0; i < count; i++) {
+        int seq = number_of(records[i].delivery_id + 1);
+        if (seq != (int)records[0].delivery_seq ||
+            records[i].delivery_seq != records[0].delivery_seq ||
+            records[i].row.values[4].num != seq * 100)
+            abort();
+    }
+    (*persons)++;
+    return 0;
+}
+
+static int t_check_record(const hd_record *rec, void *payload)
+{
+    (*(int *)payload)++;
+    if (rec->row.values[4].num != (int64_t)rec->delivery_seq * 100)
+        abort();
+    return 0;
+}
+
+static void *t_reader(void *arg)
+{
+    shared *sh = arg;
+    int rounds = 0;
+    while (!__atomic_load_n(&sh->writer_done, __ATOMIC_ACQUIRE) || rounds < 2) {
+        int persons = 0, records = 0;
+        char pid[19];
+        if (hd_feedstore_scan(sh->fs, (hd_fs_view){0}, t_check_person, &persons,
+                              NULL) ||
+            persons != T_PERSONS)
+            abort();
+        st_person(pid, (unsigned)rounds % T_PERSONS);
+        if (hd_feedstore_person(sh->fs, (hd_fs_view){0}, pid, t_check_record,
+                                &records, NULL) ||
+            records != 3)
+            abort();
+        rounds++;
+    }
+    __atomic_add_fetch(&sh->reads, rounds, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static int count_delivery(const hd_fs_delivery *d, void *payload)
+{
+    (void)d;
+    (*(int *)payload)++;
+    return 0;
+}
+
+static void one_handle_serves_many_threads(void **state)
+{
+    static st_row rows[T_PERSONS * 3];
+    shared sh = {open_store("fs"), 0, 0};
+    hd_fs_delivery d = delivery("d1", true, 1, tax);
+    pthread_t w, r[2];
+    int count = 0;
+    (void)state;
+
+    t_rows(rows, 1);
+    load(sh.fs, &d, rows, T_PERSONS * 3, 0, NULL);
+    assert_int_equal(pthread_create(&r[0], NULL, t_reader, &sh), 0);
+    assert_int_equal(pthread_create(&r[1], NULL, t_reader, &sh), 0);
+    assert_int_equal(pthread_create(&w, NULL, t_writer, &sh), 0);
+    pthread_join(w, NULL);
+    pthread_join(r[0], NULL);
+    pthread_join(r[1], NULL);
+    assert_true(sh.reads >= 4);
+    assert_int_equal(
+        hd_feedstore_deliveries(sh.fs, count_delivery, &count, NULL), 0);
+    assert_int_equal(count, T_DELIVERIES);
+    hd_feedstore_free(sh.fs);
+}
+
 /* ------------------------------------------------- failures and crashes */
 
 /* One attempt under an allocation limit: open, load with spills, read. */
@@ -1118,6 +1249,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(callbacks_may_read_and_stop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(map_grows_when_full, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_handle_serves_many_threads, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(allocation_failures_are_clean, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_kill_leaves_before_or_after, setup,

@@ -421,7 +421,7 @@ int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err)
     hd_feedstore *fs = NULL;
     MDB_txn *txn = NULL;
     uint32_t latest;
-    int rc;
+    int rc, dead = 0;
 
     *out = NULL;
     if (!dir)
@@ -457,6 +457,10 @@ int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err)
         rc = hd__fs_mdb_error(err, rc, "cannot open the environment");
         goto out;
     }
+    /* Reader slots of processes that died would keep old pages from
+     * being reused: clear them. */
+    if (mdb_reader_check(fs->env, &dead) == 0 && dead > 0)
+        hd_log(HD_LOG_WARN, "event=feedstore_stale_readers count=%d", dead);
     rc = open_dbs(fs, err);
     if (rc)
         goto out;

@@ -68,7 +68,7 @@ static int finish_pending(const char *delivery_id, const void *blob, size_t len,
     if (rc == 0) {
         rc = hd_casestore_begin(cs, rs->err);
         if (rc == 0)
-            rc = hd__pending_replay(cs, blob, len, rs->err);
+            rc = hd__pending_replay(cs, rs->ing->fs, blob, len, rs->err);
         if (rc == 0)
             rc = hd_casestore_commit(cs, rs->err);
         if (rc) {

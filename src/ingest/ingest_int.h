@@ -29,9 +29,9 @@ int hd__quarantine_write(const hd_quarantine *q, hd_casestore *cs,
 int hd__pending_encode(hd_buf *out, const hd_ingest_log *log,
                        const hd_quarantine *q);
 /* Write a pending blob's log and rows to the case store (inside the
- * caller's transaction). */
-int hd__pending_replay(hd_casestore *cs, const void *blob, size_t len,
-                       hd_error *err);
+ * caller's transaction), completing the log from the feed store. */
+int hd__pending_replay(hd_casestore *cs, hd_feedstore *fs, const void *blob,
+                       size_t len, hd_error *err);
 
 /* The log as a jansson object (shared by the pending blob and --json). */
 struct json_t;

@@ -259,8 +259,27 @@ int hd__pending_encode(hd_buf *out, const hd_ingest_log *log,
     return rc;
 }
 
-int hd__pending_replay(hd_casestore *cs, const void *blob, size_t len,
-                       hd_error *err)
+/* The sequence number and live row counts are only known once the feed
+ * store commits, after the blob was written: take them from the feed
+ * store's record of the delivery. */
+static int complete_from_feedstore(hd_ingest_log *log, hd_feedstore *fs,
+                                   hd_error *err)
+{
+    hd_fs_delivery d;
+    hd_fs_load_stats stats;
+    int rc = hd_feedstore_delivery(&d, fs, log->delivery_id, err);
+    if (rc == 0)
+        rc = hd_feedstore_delivery_stats(&stats, fs, log->delivery_id, err);
+    if (rc)
+        return rc;
+    log->seq = d.seq;
+    for (int i = 0; i < log->feed_count; i++)
+        log->feeds[i].rows_live = stats.live[log->feeds[i].feed->id];
+    return 0;
+}
+
+int hd__pending_replay(hd_casestore *cs, hd_feedstore *fs, const void *blob,
+                       size_t len, hd_error *err)
 {
     json_error_t jerr;
     json_t *obj = json_loadb(blob, len, 0, &jerr), *rows, *ro;
@@ -278,7 +297,9 @@ int hd__pending_replay(hd_casestore *cs, const void *blob, size_t len,
         json_decref(obj);
         return hd_error_set(err, rc, "pending ingest log malformed");
     }
-    rc = hd_casestore_log_ingest(cs, &log, err);
+    rc = complete_from_feedstore(&log, fs, err);
+    if (rc == 0)
+        rc = hd_casestore_log_ingest(cs, &log, err);
     rows = json_object_get(obj, "quarantine");
     json_array_foreach(rows, i, ro)
     {

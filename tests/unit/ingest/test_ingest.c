@@ -373,7 +373,8 @@ static void an_interrupted_delivery_is_finished_at_open(void **state)
     log.feeds[0].feed = hd_feed_find("tax_income");
     log.feeds[0].rows_in_file = 1;
     log.feeds[0].rows_loaded = 1;
-    log.feeds[0].rows_live = 1;
+    /* As in a real load, the blob is written before the commit that
+     * decides the live row count: it says 0 here. */
     hd__quarantine_init(&q);
     hd_buf_init(&blob, 0);
     assert_int_equal(hd__pending_encode(&blob, &log, &q), 0);

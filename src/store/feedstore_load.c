@@ -910,34 +910,22 @@ static int merge_into(writer *w, const run_buf *mem, size_t nmem, hd_error *err)
 
     while (n) {
         run_reader *r = heap[0];
-        /* Pop r; when the next smallest has the same key it comes from a
-         * later run and wins, so r is dropped. */
-        heap[0] = heap[n - 1];
-        heap_down(heap, n - 1, 0);
-        if (!(n > 1 && reader_key_cmp(heap[0], r) == 0)) {
+        /* The next smallest is a child of the root. When it has r's key it
+         * comes from a later run and wins, and r is dropped. */
+        bool dropped = (n > 1 && reader_key_cmp(heap[1], r) == 0) ||
+                       (n > 2 && reader_key_cmp(heap[2], r) == 0);
+        if (!dropped) {
             rc = put_record(w, r->key, r->klen, r->val, r->vlen);
             if (rc)
                 goto out;
         }
+        /* r's next record replaces it at the top. */
         rc = reader_next(r, err);
         if (rc)
             goto out;
-        if (r->done) {
-            n--;
-        } else {
-            heap[n - 1] = r;
-            /* Sift up from the end. */
-            for (size_t i = n - 1; i > 0;) {
-                size_t parent = (i - 1) / 2;
-                run_reader *t;
-                if (!reader_less(heap[i], heap[parent]))
-                    break;
-                t = heap[i];
-                heap[i] = heap[parent];
-                heap[parent] = t;
-                i = parent;
-            }
-        }
+        if (r->done)
+            heap[0] = heap[--n];
+        heap_down(heap, n, 0);
     }
 out:
     hd_free(bufs);

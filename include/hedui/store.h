@@ -67,10 +67,13 @@ int hd_feedstore_deliveries(hd_feedstore *fs,
  * before the commit leaves the store as it was; after it, the delivery is
  * whole. Among rows of one delivery with the same key, the later one wins.
  *
- * The budget bounds the run in memory (0: 256 MiB); the commit adds a read
- * buffer of at most 1 MiB per spilled run. `tmpdir` NULL or "" spills
- * next to the store (better than a tmpfs, which is memory). The spill
- * file is unlinked as soon as it is created.
+ * The budget bounds the runs in memory (0: 256 MiB; two buffers of half
+ * each, one sorted and spilled by a thread while rows go to the other);
+ * the commit adds a read buffer of at most 1 MiB per spilled run. LMDB
+ * itself keeps the pages a commit writes in memory until written, up to
+ * its dirty-page limit of 512 MiB. `tmpdir` NULL or "" spills next to
+ * the store (better than a tmpfs, which is memory). The spill file is
+ * unlinked as soon as it is created.
  *
  * hd_fs_load_add touches only the load, not the store handle: a load may
  * be filled on one thread while another commits the previous delivery,

@@ -29,6 +29,10 @@ typedef struct hd_ingest_options {
     size_t memory_budget;
     /* Where sorted runs spill. Default: $TMPDIR or /tmp. */
     const char *tmpdir;
+    /* Deliveries read at once by hd_ingest_deliveries, each on its own
+     * thread with its own memory budget, ahead of the one being committed.
+     * Default 2; 1 reads on the caller's thread. */
+    int readers;
 } hd_ingest_options;
 
 /* Defaults as documented above (now = 0: the caller must set it). */
@@ -64,6 +68,21 @@ hd_feedstore *hd_ingest_feedstore(hd_ingest *ing);
 int hd_ingest_delivery(hd_ingest *ing, const char *dir,
                        const hd_ingest_options *opt, hd_ingest_outcome *outcome,
                        hd_ingest_log *log, hd_error *err);
+
+/* Called for each delivery of a batch as it is finished, in the order
+ * given; a non-zero return stops the batch and is returned. */
+typedef int (*hd_ingest_done_fn)(int index, hd_ingest_outcome outcome,
+                                 const hd_ingest_log *log, void *payload);
+
+/*
+ * Load `count` deliveries, in the given order: the same as calling
+ * hd_ingest_delivery for each, but up to opt->readers deliveries are read
+ * and validated on worker threads while the previous one commits. Commits,
+ * the case store and `fn` stay on the caller's thread.
+ */
+int hd_ingest_deliveries(hd_ingest *ing, const char *const *dirs, int count,
+                         const hd_ingest_options *opt, hd_ingest_done_fn fn,
+                         void *payload, hd_error *err);
 
 /* The log as JSON text (the form of `hedui ingest --json`): appended to
  * `out`. */

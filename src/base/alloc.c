@@ -4,6 +4,7 @@
  */
 #include <hedui/base.h>
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,12 +26,15 @@ long hd_alloc_count(void)
 
 static bool should_fail(void)
 {
-    alloc_count++;
-    if (fail_at == 0)
+    long n = atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
+    long at = atomic_load_explicit(&fail_at, memory_order_relaxed);
+
+    n++;
+    if (at == 0)
         return false;
-    if (alloc_count == fail_at)
+    if (n == at)
         return true;
-    return fail_sticky && alloc_count > fail_at;
+    return atomic_load_explicit(&fail_sticky, memory_order_relaxed) && n > at;
 }
 
 void *hd_malloc(size_t size)

@@ -14,10 +14,13 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: hedui ingest [--json] [--max-bad-share PERCENT] "
-            "[--memory MB] DELIVERY_DIR...\n"
+            "[--memory MB] [--readers N] DELIVERY_DIR...\n"
             "  --max-bad-share  reject a delivery whose bad rows exceed this "
             "share (default 1)\n"
-            "  --memory         memory for sorting rows (default 256)\n");
+            "  --memory         memory for sorting rows, per delivery read at "
+            "once (default 256)\n"
+            "  --readers        deliveries read at once while the previous "
+            "one commits (default 2)\n");
 }
 
 static void print_feed(const hd_ingest_feed_log *f)
@@ -89,6 +92,15 @@ static int parse_options(hd_ingest_options *opt, bool *json, int argc,
                 return 2;
             }
             opt->memory_budget = (size_t)v << 20;
+        } else if (!strcmp(argv[i], "--readers") && i + 1 < argc) {
+            i++;
+            if (hd_decimal_parse(&v, argv[i], strlen(argv[i]), 0, false,
+                                 NULL) ||
+                v < 1 || v > 16) {
+                fprintf(stderr, "hedui ingest: --readers takes 1 to 16\n");
+                return 2;
+            }
+            opt->readers = (int)v;
         } else if (!strcmp(argv[i], "--help")) {
             usage(stdout);
             return -1;
@@ -105,17 +117,42 @@ static int parse_options(hd_ingest_options *opt, bool *json, int argc,
     return 0;
 }
 
+typedef struct print_state {
+    bool json;
+    bool any_rejected;
+} print_state;
+
+static int print_done(int index, hd_ingest_outcome outcome,
+                      const hd_ingest_log *log, void *payload)
+{
+    print_state *ps = payload;
+
+    ps->any_rejected |= outcome == HD_INGEST_REJECTED;
+    if (ps->json) {
+        hd_buf out;
+        int rc;
+        hd_buf_init(&out, 0);
+        rc = hd_ingest_log_json(&out, log, outcome);
+        if (rc == 0)
+            printf("%s%s", index > 0 ? ",\n" : "\n", out.ptr);
+        hd_buf_release(&out);
+        return rc;
+    }
+    print_text(log, outcome);
+    return 0;
+}
+
 int hd_cmd_ingest(const hd_cli_globals *globals, int argc, char **argv)
 {
     char feeds_buf[4096], msg[1024];
     hd_ingest_options opt;
     hd_ingest *ing = NULL;
+    print_state ps = {false, false};
     hd_error err;
-    bool json = false, any_rejected = false;
     int first = 0, rc;
 
     hd_ingest_options_init(&opt);
-    rc = parse_options(&opt, &json, argc, argv, &first);
+    rc = parse_options(&opt, &ps.json, argc, argv, &first);
     if (rc)
         return rc < 0 ? 0 : rc;
     hd_log_set_sink(hd_cli_log_to_stderr, NULL);
@@ -127,42 +164,19 @@ int hd_cmd_ingest(const hd_cli_globals *globals, int argc, char **argv)
                 hd_error_format(&err, msg, sizeof(msg)));
         return 3;
     }
-    if (json)
+    /* One acceptance time for the batch: the deliveries arrive together. */
+    opt.now = hd_cli_now();
+    if (ps.json)
         printf("[");
-    for (int i = first; i < argc; i++) {
-        hd_ingest_log *log = hd_malloc(sizeof(*log));
-        hd_ingest_outcome outcome;
-
-        if (!log) {
-            fprintf(stderr, "hedui ingest: out of memory\n");
-            rc = 3;
-            break;
-        }
-        opt.now = hd_cli_now();
-        rc = hd_ingest_delivery(ing, argv[i], &opt, &outcome, log, &err);
-        if (rc) {
-            fprintf(stderr, "hedui ingest: %s: %s\n", argv[i],
-                    hd_error_format(&err, msg, sizeof(msg)));
-            hd_free(log);
-            rc = 3;
-            break;
-        }
-        any_rejected |= outcome == HD_INGEST_REJECTED;
-        if (json) {
-            hd_buf out;
-            hd_buf_init(&out, 0);
-            hd_ingest_log_json(&out, log, outcome);
-            printf("%s%s", i > first ? ",\n" : "\n", out.ptr);
-            hd_buf_release(&out);
-        } else {
-            print_text(log, outcome);
-        }
-        hd_free(log);
-    }
-    if (json)
+    rc = hd_ingest_deliveries(ing, (const char *const *)argv + first,
+                              argc - first, &opt, print_done, &ps, &err);
+    if (ps.json)
         printf("\n]\n");
     hd_ingest_free(ing);
-    if (rc)
-        return rc;
-    return any_rejected ? 1 : 0;
+    if (rc) {
+        fprintf(stderr, "hedui ingest: %s\n",
+                hd_error_format(&err, msg, sizeof(msg)));
+        return 3;
+    }
+    return ps.any_rejected ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 #include "ingest/ingest_int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ void hd_ingest_options_init(hd_ingest_options *opt)
     opt->max_bad_ppm = 10000;
     opt->memory_budget = (size_t)256 << 20;
     opt->tmpdir = tmp && *tmp ? tmp : "/tmp";
+    opt->readers = 2;
 }
 
 const char *hd_ingest_outcome_name(hd_ingest_outcome outcome)
@@ -341,27 +343,31 @@ static int match_log(const hd_ingest_log *log, void *payload)
     return 0;
 }
 
-static int check_already_loaded(load_state *st, hd_ingest_outcome *outcome,
-                                hd_error *err)
+/* Is this delivery id in the feed store already? 1 yes (and *known is
+ * filled), 0 no, <0 error. Safe from any thread. */
+static int find_loaded(hd_fs_delivery *known, load_state *st, hd_error *err)
 {
-    find_log f = {st->manifest.delivery_id, st->log, false};
-    hd_fs_delivery known;
-    int rc = hd_feedstore_delivery(&known, st->ing->fs,
-                                   st->manifest.delivery_id, err);
+    int rc = hd_feedstore_delivery(known, st->ing->fs, st->manifest.delivery_id,
+                                   err);
     if (rc == HD_ENOTFOUND) {
         hd_error_clear(err);
         return 0;
     }
-    if (rc)
-        return rc;
-    *outcome = HD_INGEST_ALREADY_LOADED;
-    rc = hd_casestore_ingest_logs(st->ing->cs, match_log, &f, err);
+    return rc ? rc : 1;
+}
+
+/* Report an already-loaded delivery as the load that counted. */
+static int report_already_loaded(load_state *st, const hd_fs_delivery *known,
+                                 hd_error *err)
+{
+    find_log f = {st->manifest.delivery_id, st->log, false};
+    int rc = hd_casestore_ingest_logs(st->ing->cs, match_log, &f, err);
     if (rc < 0)
         return rc;
     st->log->accepted = true;
-    st->log->seq = known.seq;
-    st->log->loaded_at = known.loaded_at;
-    return 1;
+    st->log->seq = known->seq;
+    st->log->loaded_at = known->loaded_at;
+    return 0;
 }
 
 static void init_log(load_state *st)
@@ -387,84 +393,224 @@ static void init_log(load_state *st)
         st->bad_limit /= 1000000;
 }
 
-int hd_ingest_delivery(hd_ingest *ing, const char *dir,
-                       const hd_ingest_options *opt, hd_ingest_outcome *outcome,
-                       hd_ingest_log *log, hd_error *err)
-{
+/* What the read phase found. */
+typedef enum read_result {
+    READ_READY,          /* rows are in the load, ready to commit */
+    READ_REJECTED,       /* rejected: only the case store is written */
+    READ_ALREADY_LOADED, /* the delivery id is in the feed store */
+    READ_FAILED          /* a store or I/O error; job->err says */
+} read_result;
+
+/*
+ * One delivery of a batch. The read phase (manifest, files, rows into the
+ * feed store's load) touches only the job and the feed store, so it may run
+ * on a worker thread; the finish phase (commit, case store) runs on the
+ * caller's thread, in the order the deliveries were given.
+ */
+typedef struct job {
     load_state st;
+    read_result result;
+    hd_fs_delivery known; /* READ_ALREADY_LOADED: the load that counted */
+    hd_error err;
+    pthread_t thread;
+    bool started;
+} job;
+
+static read_result read_phase(job *j)
+{
+    load_state *st = &j->st;
+    hd_ingest_log *log = st->log;
     hd_reject reason = HD_REJECT_NONE;
     hd_error merr;
     hd_fs_delivery meta;
-    int rc = 0;
-
-    memset(&st, 0, sizeof(st));
-    memset(log, 0, sizeof(*log));
-    st.ing = ing;
-    st.opt = opt;
-    st.dir = dir;
-    st.log = log;
-    hd__quarantine_init(&st.quarantine);
-    copy_text(log->path, sizeof(log->path), dir);
-    log->loaded_at = opt->now;
-    *outcome = HD_INGEST_REJECTED;
+    int rc;
 
     hd_error_clear(&merr);
-    if (hd_manifest_read(&st.manifest, dir, &reason, &merr)) {
+    if (hd_manifest_read(&st->manifest, st->dir, &reason, &merr)) {
         char msg[1024];
         /* Without a readable manifest the folder name stands in for the
          * delivery id in the log. */
         copy_text(log->delivery_id, sizeof(log->delivery_id),
-                  st.manifest.delivery_id[0] ? st.manifest.delivery_id
-                                             : base_name(dir));
-        reject(&st, reason ? reason : HD_REJECT_MANIFEST, "%s",
+                  st->manifest.delivery_id[0] ? st->manifest.delivery_id
+                                              : base_name(st->dir));
+        reject(st, reason ? reason : HD_REJECT_MANIFEST, "%s",
                hd_error_format(&merr, msg, sizeof(msg)));
-        rc = write_case_store(&st, err);
-        goto out;
+        return READ_REJECTED;
     }
     copy_text(log->delivery_id, sizeof(log->delivery_id),
-              st.manifest.delivery_id);
-    init_log(&st);
+              st->manifest.delivery_id);
+    init_log(st);
 
-    rc = check_already_loaded(&st, outcome, err);
-    if (rc) {
-        rc = rc > 0 ? 0 : rc;
-        goto out;
-    }
+    rc = find_loaded(&j->known, st, &j->err);
+    if (rc)
+        return rc > 0 ? READ_ALREADY_LOADED : READ_FAILED;
 
     memset(&meta, 0, sizeof(meta));
     copy_text(meta.delivery_id, sizeof(meta.delivery_id), log->delivery_id);
     copy_text(meta.department, sizeof(meta.department), log->department);
     meta.as_of = log->as_of;
     meta.snapshot = log->snapshot;
-    meta.loaded_at = opt->now;
-    for (int i = 0; i < st.manifest.file_count; i++)
-        meta.feed_mask |= 1u << st.manifest.files[i].feed->id;
-    rc = hd_fs_load_begin(&st.load, ing->fs, &meta, opt->memory_budget,
-                          opt->tmpdir, err);
+    meta.loaded_at = st->opt->now;
+    for (int i = 0; i < st->manifest.file_count; i++)
+        meta.feed_mask |= 1u << st->manifest.files[i].feed->id;
+    rc = hd_fs_load_begin(&st->load, st->ing->fs, &meta, st->opt->memory_budget,
+                          st->opt->tmpdir, &j->err);
     if (rc)
-        goto out;
-
-    for (int i = 0; i < st.manifest.file_count; i++) {
-        rc = read_file(&st, &st.manifest.files[i], &log->feeds[i], err);
+        return READ_FAILED;
+    for (int i = 0; i < st->manifest.file_count; i++) {
+        rc = read_file(st, &st->manifest.files[i], &log->feeds[i], &j->err);
         if (rc)
-            break;
+            return rc > 0 ? READ_REJECTED : READ_FAILED;
     }
-    if (rc < 0)
-        goto out;
-    if (rc > 0) {
-        hd_fs_load_abort(st.load);
-        st.load = NULL;
-        rc = write_case_store(&st, err);
-        goto out;
+    return READ_READY;
+}
+
+static void *read_thread(void *arg)
+{
+    job *j = arg;
+    j->result = read_phase(j);
+    return NULL;
+}
+
+static int finish_phase(job *j, hd_ingest_outcome *outcome, hd_error *err)
+{
+    load_state *st = &j->st;
+    int rc;
+
+    *outcome = HD_INGEST_REJECTED;
+    switch (j->result) {
+    case READ_FAILED:
+        *err = j->err;
+        return err->code ? err->code : HD_EIO;
+    case READ_REJECTED:
+        hd_fs_load_abort(st->load);
+        st->load = NULL;
+        return write_case_store(st, err);
+    case READ_READY:
+        /* The same delivery id may have come twice in one batch: the
+         * earlier one is committed by now. */
+        rc = find_loaded(&j->known, st, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            rc = commit_load(st, err);
+            if (rc == 0)
+                *outcome = HD_INGEST_LOADED;
+            return rc;
+        }
+        hd_fs_load_abort(st->load);
+        st->load = NULL;
+        /* fall through */
+    case READ_ALREADY_LOADED:
+        *outcome = HD_INGEST_ALREADY_LOADED;
+        return report_already_loaded(st, &j->known, err);
     }
-    rc = commit_load(&st, err);
-    if (rc == 0)
-        *outcome = HD_INGEST_LOADED;
-out:
-    hd_fs_load_abort(st.load);
-    hd__quarantine_release(&st.quarantine);
-    if (rc == 0)
-        hd_log(HD_LOG_INFO, "event=ingest delivery=%s outcome=%s",
-               log->delivery_id, hd_ingest_outcome_name(*outcome));
+    return HD_EINVAL;
+}
+
+static void job_init(job *j, hd_ingest *ing, const char *dir,
+                     const hd_ingest_options *opt, hd_ingest_log *log)
+{
+    memset(j, 0, sizeof(*j));
+    memset(log, 0, sizeof(*log));
+    j->st.ing = ing;
+    j->st.opt = opt;
+    j->st.dir = dir;
+    j->st.log = log;
+    hd__quarantine_init(&j->st.quarantine);
+    copy_text(log->path, sizeof(log->path), dir);
+    log->loaded_at = opt->now;
+    hd_error_clear(&j->err);
+}
+
+static void job_release(job *j)
+{
+    hd_fs_load_abort(j->st.load);
+    j->st.load = NULL;
+    hd__quarantine_release(&j->st.quarantine);
+}
+
+static int job_start(job *j, bool threaded)
+{
+    if (threaded && pthread_create(&j->thread, NULL, read_thread, j) == 0) {
+        j->started = true;
+        return 0;
+    }
+    /* Without a thread (or when one cannot be had) read right here. */
+    j->result = read_phase(j);
+    return 0;
+}
+
+static void job_wait(job *j)
+{
+    if (j->started)
+        pthread_join(j->thread, NULL);
+    j->started = false;
+}
+
+int hd_ingest_deliveries(hd_ingest *ing, const char *const *dirs, int count,
+                         const hd_ingest_options *opt, hd_ingest_done_fn fn,
+                         void *payload, hd_error *err)
+{
+    int window = opt->readers > 1 ? opt->readers : 1;
+    int next = 0, rc = 0;
+    job *jobs = hd_calloc((size_t)(count ? count : 1), sizeof(*jobs));
+    hd_ingest_log *logs = hd_calloc((size_t)(count ? count : 1), sizeof(*logs));
+
+    if (!jobs || !logs) {
+        hd_free(jobs);
+        hd_free(logs);
+        return hd_error_set(err, HD_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < count; i++)
+        job_init(&jobs[i], ing, dirs[i], opt, &logs[i]);
+    /* Up to `window` deliveries are read ahead of the one being
+     * committed; commits keep the given order, on which snapshot and
+     * delta semantics depend. */
+    for (int i = 0; i < count; i++) {
+        hd_ingest_outcome outcome;
+        while (rc == 0 && next < count && next < i + window)
+            job_start(&jobs[next++], window > 1);
+        job_wait(&jobs[i]);
+        if (rc == 0)
+            rc = finish_phase(&jobs[i], &outcome, err);
+        if (rc == 0) {
+            hd_log(HD_LOG_INFO, "event=ingest delivery=%s outcome=%s",
+                   logs[i].delivery_id, hd_ingest_outcome_name(outcome));
+            if (fn)
+                rc = fn(i, outcome, &logs[i], payload);
+        }
+        job_release(&jobs[i]);
+    }
+    hd_free(jobs);
+    hd_free(logs);
     return rc;
+}
+
+typedef struct single_result {
+    hd_ingest_outcome *outcome;
+    hd_ingest_log *log;
+} single_result;
+
+static int keep_single(int index, hd_ingest_outcome outcome,
+                       const hd_ingest_log *log, void *payload)
+{
+    single_result *r = payload;
+    (void)index;
+    *r->outcome = outcome;
+    *r->log = *log;
+    return 0;
+}
+
+int hd_ingest_delivery(hd_ingest *ing, const char *dir,
+                       const hd_ingest_options *opt, hd_ingest_outcome *outcome,
+                       hd_ingest_log *log, hd_error *err)
+{
+    single_result r = {outcome, log};
+    hd_ingest_options one = *opt;
+
+    one.readers = 1;
+    *outcome = HD_INGEST_REJECTED;
+    memset(log, 0, sizeof(*log));
+    return hd_ingest_deliveries(ing, &dir, 1, &one, keep_single, &r, err);
 }

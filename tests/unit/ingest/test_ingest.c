@@ -397,6 +397,57 @@ static void an_interrupted_delivery_is_finished_at_open(void **state)
     assert_int_equal(person_income(f, 5, 0).fen, 1200);
 }
 
+typedef struct batch_result {
+    hd_ingest_outcome outcomes[8];
+    int count;
+} batch_result;
+
+static int keep_outcome(int index, hd_ingest_outcome outcome,
+                        const hd_ingest_log *log, void *payload)
+{
+    batch_result *r = payload;
+    (void)log;
+    assert_int_equal(index, r->count);
+    r->outcomes[r->count++] = outcome;
+    return 0;
+}
+
+/* Deliveries read on worker threads still commit in the order given, and
+ * the same delivery twice in one batch loads once. */
+static void a_batch_commits_in_order(void **state)
+{
+    fixture *f = *state;
+    char *a = tax_csv(1, 2, "100"), *b = tax_csv(2, 1, "250");
+    char dir_a[4400], dir_b[4400];
+    const char *dirs[4];
+    batch_result r = {{0}, 0};
+
+    snprintf(
+        dir_a, sizeof(dir_a), "%s",
+        write_delivery(f, "a", "tax", "snapshot", "tax_income", a, 2, NULL));
+    snprintf(dir_b, sizeof(dir_b), "%s",
+             write_delivery(f, "b", "tax", "delta", "tax_income", b, 1, NULL));
+    dirs[0] = dir_a;
+    dirs[1] = dir_a;
+    dirs[2] = dir_b;
+    dirs[3] = dir_b;
+    f->opt.readers = 3;
+    assert_int_equal(
+        hd_ingest_deliveries(f->ing, dirs, 4, &f->opt, keep_outcome, &r, NULL),
+        0);
+    assert_int_equal(r.count, 4);
+    assert_int_equal(r.outcomes[0], HD_INGEST_LOADED);
+    assert_int_equal(r.outcomes[1], HD_INGEST_ALREADY_LOADED);
+    assert_int_equal(r.outcomes[2], HD_INGEST_LOADED);
+    assert_int_equal(r.outcomes[3], HD_INGEST_ALREADY_LOADED);
+    /* b, a delta after the snapshot a, replaced person 2's row. */
+    assert_int_equal(person_income(f, 2, 0).fen, 25000);
+    assert_int_equal(feed_status(f, "tax_income").rows, 2);
+    assert_int_equal(feed_status(f, "tax_income").deliveries, 2);
+    hd_free(a);
+    hd_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +463,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             an_interrupted_delivery_is_finished_at_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_batch_commits_in_order, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,8 +49,7 @@ static int read_header(header *out, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fprintf(stderr, "schema: cannot open %s: %s\n", path,
-                strerror(errno));
+        fprintf(stderr, "schema: cannot open %s: %s\n", path, strerror(errno));
         return -1;
     }
     if (!fgets(out->line, sizeof(out->line), f)) {

@@ -527,6 +527,33 @@ static void members_first(gen_family *f)
     memcpy(f->persons, sorted, sizeof(sorted[0]) * (size_t)n);
 }
 
+/* Up to `max_count` children (at least one) of a parent whose age minus
+ * the age at the first birth is `years_since_first`, at most `max_age`
+ * old, with the family's surname. */
+static void add_children(gen_family *f, gen_pids *pids, int max_count,
+                         int years_since_first, int max_age,
+                         const char *surname)
+{
+    gen_rng *r = &f->rng;
+    int n = (int)gen_range(r, 1, max_count);
+
+    for (int k = 0; k < n; k++) {
+        int sex = (int)gen_range(r, 1, 2);
+        add_person(f, pids, f->county,
+                   (int)gen_range(r, 0, clampi(years_since_first, 0, max_age)),
+                   sex, child_relation(sex), surname, true);
+    }
+}
+
+/* The husband of a couple, whose surname the children take: the
+ * applicant `a` when male, else the spouse `s` when there is one. */
+static int father_or(const gen_family *f, int a, int s)
+{
+    if (f->persons[a].sex == 1 || s < 0)
+        return a;
+    return s;
+}
+
 static void build_composition(gen_family *f, gen_pids *pids, plan *pl)
 {
     gen_rng *r = &f->rng;
@@ -559,13 +586,7 @@ static void build_composition(gen_family *f, gen_pids *pids, plan *pl)
         age = (int)gen_range(r, 26, 50);
         a = add_person(f, pids, c, age, 0, 2, NULL, true);
         hd__gen_surname_of(surname, f->persons[a].name);
-        n = (int)gen_range(r, 1, 2);
-        for (k = 0; k < n; k++) {
-            int sex = (int)gen_range(r, 1, 2);
-            add_person(f, pids, c,
-                       (int)gen_range(r, 0, clampi(age - 21, 0, 17)), sex,
-                       child_relation(sex), surname, true);
-        }
+        add_children(f, pids, 2, age - 21, 17, surname);
         break;
     case C_COUPLE_KIDS:
         age = (int)gen_range(r, 26, 50);
@@ -575,17 +596,8 @@ static void build_composition(gen_family *f, gen_pids *pids, plan *pl)
                        other_sex(f->persons[a].sex), 10, NULL, true);
         if (s >= 0)
             marry(f, a, s, wedding_date(f, a, s));
-        hd__gen_surname_of(surname, f->persons[f->persons[a].sex == 1 ? a
-                                               : s >= 0               ? s
-                                                                      : a]
-                                        .name);
-        n = (int)gen_range(r, 1, 3);
-        for (k = 0; k < n; k++) {
-            int sex = (int)gen_range(r, 1, 2);
-            add_person(f, pids, c,
-                       (int)gen_range(r, 0, clampi(age - 21, 0, 20)), sex,
-                       child_relation(sex), surname, true);
-        }
+        hd__gen_surname_of(surname, f->persons[father_or(f, a, s)].name);
+        add_children(f, pids, 3, age - 21, 20, surname);
         break;
     case C_THREE_GEN:
         age = (int)gen_range(r, 30, 50);
@@ -595,17 +607,8 @@ static void build_composition(gen_family *f, gen_pids *pids, plan *pl)
                        other_sex(f->persons[a].sex), 10, NULL, true);
         if (s >= 0)
             marry(f, a, s, wedding_date(f, a, s));
-        hd__gen_surname_of(surname, f->persons[f->persons[a].sex == 1 ? a
-                                               : s >= 0               ? s
-                                                                      : a]
-                                        .name);
-        n = (int)gen_range(r, 1, 2);
-        for (k = 0; k < n; k++) {
-            int sex = (int)gen_range(r, 1, 2);
-            add_person(f, pids, c,
-                       (int)gen_range(r, 0, clampi(age - 22, 0, 20)), sex,
-                       child_relation(sex), surname, true);
-        }
+        hd__gen_surname_of(surname, f->persons[father_or(f, a, s)].name);
+        add_children(f, pids, 2, age - 22, 20, surname);
         {
             char own[8];
             int pa, pb, page = clampi(age + (int)gen_range(r, 22, 34), 58, 95);

@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long fail_at; /* 0: never fail */
-static bool fail_sticky;
-static long alloc_count;
+/* Atomic because loads and readers allocate on several threads; relaxed
+ * because only the count matters, not an order. */
+static _Atomic long fail_at; /* 0: never fail */
+static _Atomic bool fail_sticky;
+static _Atomic long alloc_count;
 
 void hd_alloc_fail_after(long n, bool sticky)
 {

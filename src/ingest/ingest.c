@@ -480,8 +480,9 @@ static int finish_phase(job *j, hd_ingest_outcome *outcome, hd_error *err)
     *outcome = HD_INGEST_REJECTED;
     switch (j->result) {
     case READ_FAILED:
-        *err = j->err;
-        return err->code ? err->code : HD_EIO;
+        if (err)
+            *err = j->err;
+        return j->err.code ? j->err.code : HD_EIO;
     case READ_REJECTED:
         hd_fs_load_abort(st->load);
         st->load = NULL;
@@ -500,7 +501,8 @@ static int finish_phase(job *j, hd_ingest_outcome *outcome, hd_error *err)
         }
         hd_fs_load_abort(st->load);
         st->load = NULL;
-        /* fall through */
+        *outcome = HD_INGEST_ALREADY_LOADED;
+        return report_already_loaded(st, &j->known, err);
     case READ_ALREADY_LOADED:
         *outcome = HD_INGEST_ALREADY_LOADED;
         return report_already_loaded(st, &j->known, err);

@@ -34,9 +34,24 @@ assert outcomes.count("rejected") == 1, outcomes
 assert outcomes.count("loaded") == len(out) - 1, outcomes
 bad = [d for d in out if d["outcome"] == "rejected"][0]
 assert bad["reason"] == "checksum", bad
-# Quarantined rows per reason equal what the generator planted.
+# Quarantined rows per delivery, file and reason equal what the
+# generator planted.
 dirty = json.load(open(sys.argv[2]))
-print("ingest --json: %d deliveries, 1 rejected" % len(out))
+got = {}
+for d in out:
+    if d["outcome"] != "loaded":
+        continue
+    for f in d["feeds"]:
+        got[(d["delivery"], f["feed"])] = f["quarantined_by_reason"]
+planted = 0
+for d in dirty["deliveries"]:
+    for f in d["files"]:
+        key = (d["delivery_id"], f["feed"])
+        assert got.get(key, {}) == f.get("reasons", {}), (key, got.get(key), f.get("reasons"))
+        planted += f["bad_rows"]
+assert planted == dirty["bad_rows"] > 0, planted
+print("ingest --json: %d deliveries, 1 rejected, %d planted bad rows all "
+      "quarantined for their reasons" % (len(out), planted))
 PY
 
 # Loading again is a no-op for every delivery that loaded.

@@ -25,6 +25,58 @@ int hd__quarantine_push(hd_quarantine *q, const char *delivery_id,
 int hd__quarantine_write(const hd_quarantine *q, hd_casestore *cs,
                          hd_error *err);
 
+struct hd_ingest {
+    hd_casestore *cs;
+    hd_feedstore *fs;
+};
+
+/* ------------------------------------------------------ one delivery */
+
+typedef struct load_state {
+    hd_ingest *ing;
+    const hd_ingest_options *opt;
+    const char *dir;
+    hd_manifest manifest;
+    hd_ingest_log *log;
+    hd_quarantine quarantine;
+    int64_t declared_rows; /* all rows the manifest announces */
+    int64_t bad_limit;     /* more bad rows than this reject the delivery */
+    int64_t bad_rows;
+    hd_fs_load *load;
+} load_state;
+
+/* What the read phase found. */
+typedef enum read_result {
+    READ_READY,          /* rows are in the load, ready to commit */
+    READ_REJECTED,       /* rejected: only the case store is written */
+    READ_ALREADY_LOADED, /* the delivery id is in the feed store */
+    READ_FAILED          /* a store or I/O error; the delivery's err says */
+} read_result;
+
+/*
+ * One delivery of a batch. The read phase (manifest, files, rows into the
+ * feed store's load) touches only the job and the feed store, so it may run
+ * on a worker thread; the finish phase (commit, case store) runs on the
+ * caller's thread, in the order the deliveries were given.
+ */
+typedef struct hd__delivery {
+    load_state st;
+    read_result result;
+    hd_fs_delivery known; /* READ_ALREADY_LOADED: the load that counted */
+    hd_error err;         /* READ_FAILED: why */
+} hd__delivery;
+
+void hd__delivery_init(hd__delivery *d, hd_ingest *ing, const char *dir,
+                       const hd_ingest_options *opt, hd_ingest_log *log);
+/* The read phase: safe on a worker thread (touches the feed store and
+ * `d` only). */
+void hd__delivery_read(hd__delivery *d);
+/* The finish phase: commit or record the rejection; on the thread that
+ * owns the case store, in the order the deliveries were given. */
+int hd__delivery_finish(hd__delivery *d, hd_ingest_outcome *outcome,
+                        hd_error *err);
+void hd__delivery_release(hd__delivery *d);
+
 /* The pending blob: the ingest log and the quarantined rows as JSON. */
 int hd__pending_encode(hd_buf *out, const hd_ingest_log *log,
                        const hd_quarantine *q);

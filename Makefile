@@ -41,7 +41,7 @@ bench: build
 	bench/run $(BUILD)/hedui
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '_data\.c$$')
 
 format-check:
 	scripts/check-format

@@ -111,4 +111,22 @@ const hd_region *hd_region_find_name(const hd_region *parent, const char *name,
  * with PP not 00)? Syntax only, not looked up. */
 bool hd_region_code_valid(const char *code, size_t len);
 
+/* ------------------------------------------------------------- programs */
+
+/* The assistance programs of spec rules.md section 6. */
+
+typedef enum hd_program {
+    HD_PROGRAM_DIBAO,
+    HD_PROGRAM_LOW_INCOME,
+    HD_PROGRAM_EXPENDITURE_HARDSHIP,
+    HD_PROGRAM_TEKUN,
+    HD_PROGRAM_MEDICAL_AID,
+    HD_PROGRAM_COUNT_
+} hd_program;
+
+/* "dibao", ... as rules.md names them. */
+const char *hd_program_name(hd_program program);
+/* The program of a name, or -1. */
+int hd_program_find(const char *name, size_t len);
+
 #endif

@@ -273,4 +273,130 @@ int hd_casestore_ingest_logs(hd_casestore *cs,
                              int (*fn)(const hd_ingest_log *log, void *payload),
                              void *payload, hd_error *err);
 
+/* ------------------------------------------------------------ policies */
+
+/*
+ * Policy versions (src/store/sqlite_policy.c). Each import stores the
+ * whole policy then in force as a new version; `content` is the policy
+ * module's own JSON form, `sha256` its hash (an import giving the same
+ * content as the latest version stores nothing).
+ */
+int hd_casestore_policy_put(hd_casestore *cs, int64_t *version_out,
+                            const char *source, const char *sha256,
+                            const char *content, int64_t imported_at,
+                            hd_error *err);
+/* The content of version `version` (0: the latest) in *out (caller frees
+ * with hd_free) and its number in *version_out. HD_ENOTFOUND when there
+ * is no such version (or none at all). */
+int hd_casestore_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
+                            int64_t version, hd_error *err);
+
+/* ------------------------------------------------ applications, consents */
+
+/*
+ * Applications and authorizations as recorded (src/store/
+ * sqlite_consent.c). The store keeps the JSON as recorded and the few
+ * columns that lookups need; the consent and verify modules parse them.
+ */
+typedef struct hd_application_row {
+    const char *application_no;
+    const char *program;
+    const char *region;
+    int32_t applied_on;
+    const char *refused_field; /* NULL unless refused */
+    const char *refused_reason;
+    const char *json;
+    size_t json_len;
+    int64_t recorded_at;
+    int member_count;
+    const char *const *member_pids; /* normalised; "" for an invalid one */
+} hd_application_row;
+
+/* Store an application: 0 and *stored true when new, 0 and *stored
+ * false when the same number is there with the same JSON, HD_EEXISTS
+ * when it is there with other content. */
+int hd_casestore_application_put(hd_casestore *cs,
+                                 const hd_application_row *row, bool *stored,
+                                 hd_error *err);
+/* One application by number (borrowed during the call). HD_ENOTFOUND. */
+int hd_casestore_application_get(hd_casestore *cs, const char *application_no,
+                                 int (*fn)(const hd_application_row *row,
+                                           void *payload),
+                                 void *payload, hd_error *err);
+
+typedef struct hd_consent_row {
+    const char *authorization_id;
+    const char *pid;
+    const char *signed_by;
+    const char *purposes; /* comma-separated, as given */
+    const char *scope;    /* comma-separated feeds, or "*" */
+    int32_t valid_from;
+    int32_t valid_until;
+    const char *issued_by;
+    const char *json; /* canonical JSON with the signature */
+    int64_t recorded_at;
+    int64_t revoked_at; /* 0 when not revoked */
+    const char *revoked_reason;
+} hd_consent_row;
+
+/* Store an authorization: as hd_casestore_application_put. */
+int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
+                             bool *stored, hd_error *err);
+/* Revoke: HD_ENOTFOUND when unknown; revoking twice keeps the first. */
+int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,
+                                int64_t at, const char *reason, hd_error *err);
+/* The authorizations of one person, or (pid NULL) of everyone in pid
+ * order; rows borrowed during the call, fn returns non-zero to stop. */
+int hd_casestore_consents(hd_casestore *cs, const char *pid,
+                          int (*fn)(const hd_consent_row *row, void *payload),
+                          void *payload, hd_error *err);
+
+/* ---------------------------------------------- audit log, verifications */
+
+/*
+ * Every read of a person's records (src/store/sqlite_verify.c). Persons
+ * are keyed hashes, never citizen IDs. Added inside the caller's
+ * transaction, so that a roll writes its entries in bulk.
+ */
+typedef struct hd_audit_entry {
+    int64_t at; /* seconds since 1970 */
+    const char *actor;
+    const char *action;         /* "verify", "report", ... */
+    const char *case_no;        /* may be NULL */
+    const char *persons;        /* JSON array of keyed hashes */
+    const char *feeds;          /* JSON array of feed names */
+    const char *authorizations; /* JSON array of authorization ids */
+    const char *outcome;
+} hd_audit_entry;
+
+int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
+                           hd_error *err);
+/* Entries of one case, or (NULL) all, in the order written. */
+int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
+                            int (*fn)(int64_t id, const hd_audit_entry *entry,
+                                      void *payload),
+                            void *payload, hd_error *err);
+
+/* A verification made: its Result record, and the feed store view and
+ * policy version it read, to replay it for a report. */
+typedef struct hd_verification_row {
+    int64_t id;
+    const char *application_no;
+    int64_t verified_at;
+    uint32_t view_seq;
+    int64_t policy_version;
+    const char *conclusion;
+    const char *record;
+} hd_verification_row;
+
+int hd_casestore_verification_add(hd_casestore *cs,
+                                  const hd_verification_row *row,
+                                  hd_error *err);
+/* The latest verification of an application. HD_ENOTFOUND. */
+int hd_casestore_verification_latest(hd_casestore *cs,
+                                     const char *application_no,
+                                     int (*fn)(const hd_verification_row *row,
+                                               void *payload),
+                                     void *payload, hd_error *err);
+
 #endif

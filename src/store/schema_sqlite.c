@@ -70,6 +70,86 @@ static const char migration_1[] =
     "CREATE INDEX quarantine_delivery ON quarantine (delivery_id, file, "
     "line);\n";
 
-const char *const hd__sqlite_migrations[] = {migration_1};
+/* Version 2: policies, applications, consents, the audit log and the
+ * verifications made (issue: verification). */
+static const char migration_2[] =
+    /* Each import makes a new version: the whole policy in force after it,
+     * in the store's own JSON form (docs/policy.md), so that a result can
+     * name the version it used and be replayed with it. */
+    "CREATE TABLE policy_version (\n"
+    "    version INTEGER PRIMARY KEY,\n"
+    "    imported_at INTEGER NOT NULL,\n"
+    "    source TEXT NOT NULL,\n"
+    "    sha256 TEXT NOT NULL,\n"
+    "    content TEXT NOT NULL\n"
+    ");\n"
+    /* Applications as received; `json` is the record as imported. A
+     * refused application is kept too, with the reason. */
+    "CREATE TABLE application (\n"
+    "    application_no TEXT PRIMARY KEY,\n"
+    "    program TEXT NOT NULL,\n"
+    "    region TEXT NOT NULL,\n"
+    "    applied_on TEXT NOT NULL,\n"
+    "    refused_field TEXT,\n"
+    "    refused_reason TEXT,\n"
+    "    json TEXT NOT NULL,\n"
+    "    recorded_at INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE TABLE application_member (\n"
+    "    application_no TEXT NOT NULL REFERENCES application\n"
+    "        (application_no) ON DELETE CASCADE,\n"
+    "    pos INTEGER NOT NULL,\n"
+    "    pid TEXT NOT NULL,\n"
+    "    PRIMARY KEY (application_no, pos)\n"
+    ");\n"
+    "CREATE INDEX application_member_pid ON application_member (pid);\n"
+    /* Authorizations (feeds.md), signed: `json` is the canonical form
+     * with the signature. Revocation is a date, never a deletion. */
+    "CREATE TABLE consent (\n"
+    "    authorization_id TEXT PRIMARY KEY,\n"
+    "    pid TEXT NOT NULL,\n"
+    "    signed_by TEXT NOT NULL,\n"
+    "    purposes TEXT NOT NULL,\n"
+    "    scope TEXT NOT NULL,\n"
+    "    valid_from TEXT NOT NULL,\n"
+    "    valid_until TEXT NOT NULL,\n"
+    "    issued_by TEXT NOT NULL,\n"
+    "    json TEXT NOT NULL,\n"
+    "    recorded_at INTEGER NOT NULL,\n"
+    "    revoked_at INTEGER,\n"
+    "    revoked_reason TEXT\n"
+    ");\n"
+    "CREATE INDEX consent_pid ON consent (pid);\n"
+    /* Every read of personal data: who, when, which case, which persons
+     * (keyed hashes, never IDs), which feeds, under which
+     * authorizations. Append only. */
+    "CREATE TABLE audit_log (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    at INTEGER NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    action TEXT NOT NULL,\n"
+    "    case_no TEXT,\n"
+    "    persons TEXT NOT NULL,\n"
+    "    feeds TEXT NOT NULL,\n"
+    "    authorizations TEXT NOT NULL,\n"
+    "    outcome TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX audit_log_case ON audit_log (case_no);\n"
+    /* Each verification made: its Result record and what it read (the
+     * feed store view and the policy version), so that it can be
+     * replayed byte for byte for a report. */
+    "CREATE TABLE verification (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    application_no TEXT NOT NULL,\n"
+    "    verified_at INTEGER NOT NULL,\n"
+    "    view_seq INTEGER NOT NULL,\n"
+    "    policy_version INTEGER NOT NULL,\n"
+    "    conclusion TEXT NOT NULL,\n"
+    "    record TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX verification_application ON verification\n"
+    "    (application_no, id);\n";
+
+const char *const hd__sqlite_migrations[] = {migration_1, migration_2};
 const int hd__sqlite_migration_count =
     (int)(sizeof(hd__sqlite_migrations) / sizeof(hd__sqlite_migrations[0]));

@@ -66,6 +66,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
                        "WHERE ingest_id = ?1",
 };
 
+static const struct hd__cs_ops sqlite_ops;
+
 typedef struct sqlite_store {
     hd_casestore base;
     sqlite3 *db;
@@ -78,7 +80,12 @@ static sqlite_store *backend(hd_casestore *cs)
     return (sqlite_store *)cs;
 }
 
-static int db_error(sqlite_store *s, hd_error *err, int rc, const char *what)
+sqlite3 *hd__sqlite_db(hd_casestore *cs)
+{
+    return cs && cs->ops == &sqlite_ops ? backend(cs)->db : NULL;
+}
+
+int hd__sqlite_error(sqlite3 *db, hd_error *err, int rc, const char *what)
 {
     int code = HD_ESTORE;
 
@@ -101,7 +108,12 @@ static int db_error(sqlite_store *s, hd_error *err, int rc, const char *what)
             code = HD_EIO;
     }
     return hd_error_set(err, code, "case store: %s: %s", what,
-                        s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+                        db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+static int db_error(sqlite_store *s, hd_error *err, int rc, const char *what)
+{
+    return hd__sqlite_error(s->db, err, rc, what);
 }
 
 static int exec(sqlite_store *s, const char *sql, hd_error *err)

@@ -238,6 +238,18 @@ struct hd_casestore {
 /* The SQLite backend (sqlite.c). */
 int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
 
+/*
+ * The SQLite connection of a case store, NULL when `cs` is another
+ * backend. The case store's later tables (policies, applications,
+ * consents, audit, verifications) are served by one file each
+ * (sqlite_<area>.c) that prepares its statements on this handle.
+ */
+typedef struct sqlite3 sqlite3;
+sqlite3 *hd__sqlite_db(hd_casestore *cs);
+/* Map a SQLite result code to an hd error: constraint violations of a
+ * key to HD_EEXISTS, other constraints to HD_EINVAL, I/O to HD_EIO. */
+int hd__sqlite_error(sqlite3 *db, hd_error *err, int rc, const char *what);
+
 /* The schema of the SQLite backend: migrations[i] takes the schema from
  * version i to i + 1 (schema_sqlite.c). */
 extern const char *const hd__sqlite_migrations[];

@@ -106,8 +106,8 @@ static void schema_is_created_and_versioned(void **state)
     hd_ingest_log log;
     (void)state;
 
-    assert_int_equal(hd_casestore_schema_version(cs), 1);
-    assert_int_equal(raw_int("PRAGMA user_version"), 1);
+    assert_int_equal(hd_casestore_schema_version(cs), 2);
+    assert_int_equal(raw_int("PRAGMA user_version"), 2);
     assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE "
                              "type = 'table' AND name IN ('ingest_log', "
                              "'ingest_feed_log', 'ingest_feed_reject', "
@@ -123,7 +123,7 @@ static void schema_is_created_and_versioned(void **state)
 
     /* Reopening migrates nothing and keeps the data. */
     cs = open_cs();
-    assert_int_equal(hd_casestore_schema_version(cs), 1);
+    assert_int_equal(hd_casestore_schema_version(cs), 2);
     assert_int_equal(hd_casestore_delivery_accepted(cs, "t1", NULL), 1);
     hd_casestore_free(cs);
     hd_casestore_free(NULL);

@@ -1,0 +1,335 @@
+/*
+ * hedui verify: applications, authorizations, the dossier of a family and
+ * the verification of spec rules.md.
+ *
+ *   application + authorizations --(consent gate)--> dossier
+ *   verify(dossier, params) --> result            (pure: no I/O, no clock)
+ *
+ * The dossier is every record of every declared member, each with its
+ * provenance (feed, delivery, key), gathered only through the consent
+ * gate (design.md principle 3). Two builders fill it: one case at a time
+ * from the feed store (hd_dossier_build, in src/verify/dossier.c), and a
+ * whole roll in one pass over the store in person order (src/verify/
+ * roll.c). Both give the same dossier, so verify() sees no difference.
+ *
+ * Everything here is reentrant; structs belong to one thread at a time.
+ */
+#ifndef HEDUI_VERIFY_H
+#define HEDUI_VERIFY_H
+
+#include <hedui/consent.h>
+#include <hedui/feed.h>
+#include <hedui/policy.h>
+
+/* --------------------------------------------------------- applications */
+
+#define HD_APP_NO_MAX 64
+#define HD_MAX_MEMBERS 32
+
+typedef struct hd_member {
+    char pid[19];     /* normalised 18-character form; "" when invalid */
+    char pid_raw[40]; /* as declared (for refusals), truncated */
+    const char *name; /* owned by the application */
+    char relation[3]; /* GB/T 4761 class, "02" for the applicant */
+} hd_member;
+
+/* The declared figures (feeds.md "declared"); each may be absent. */
+typedef struct hd_declared {
+    bool has_monthly_income;
+    int64_t monthly_income_fen;
+    bool has_financial_assets;
+    int64_t financial_assets_fen;
+    bool has_vehicles;
+    int vehicles;
+    bool has_homes;
+    int homes;
+} hd_declared;
+
+/*
+ * One application (feeds.md "Applications and authorizations").
+ * `refused` is set when it is malformed in a way rules.md section 7 turns
+ * into a `refused` result (unknown program, a region that is not a 6-digit
+ * code, no members, a member pid failing GB 11643, a wrong type): checked
+ * in that order, the first failure is kept in error_field ("program",
+ * "region", "members", "members[1].pid", ...) and error_reason ("unknown
+ * program", "no members", or the pid rule: "length", "characters",
+ * "address code", "birth date", "check character"). Whether a
+ * dibao_standard resolves is decided later, by verify, against the policy.
+ */
+typedef struct hd_application {
+    char application_no[HD_APP_NO_MAX];
+    int program;           /* hd_program, or -1 when unknown */
+    char program_name[32]; /* as given (truncated) */
+    char region[7];
+    int32_t applied_on; /* days since 1970 */
+    int member_count;
+    hd_member members[HD_MAX_MEMBERS];
+    hd_declared declared;
+    bool refused;
+    char error_field[48];
+    char error_reason[64];
+    char *names; /* storage of the members' names */
+} hd_application;
+
+/*
+ * Parse one application from JSON. Returns 0 (check out->refused), or
+ * HD_EDATA when the text cannot be taken as an application at all (not
+ * JSON, not an object, no string application_no): err names the field
+ * and the rule. HD_ENOMEM.
+ */
+int hd_application_parse(hd_application *out, const char *json, size_t len,
+                         hd_error *err);
+void hd_application_release(hd_application *app);
+
+/* -------------------------------------------------------------- dossier */
+
+/* The delivery a feed is read from. */
+typedef struct hd_feed_source {
+    bool delivered; /* false: no accepted delivery holds the feed */
+    uint32_t seq;
+    char delivery_id[128];
+    int32_t as_of; /* days since 1970 */
+} hd_feed_source;
+
+/*
+ * One record, copied out of the store with its provenance. `member` is
+ * the index of the declared member it is about, or -1 for a record of
+ * another person that a member's records name (only the hukou and death
+ * records of a spouse named in a member's marriage rows, read to decide
+ * whether that spouse is alive: rules.md UNDECLARED_SPOUSE).
+ */
+typedef struct hd_dossier_record {
+    const hd_feed *feed;
+    int member;
+    uint32_t delivery_seq;
+    const char *delivery_id; /* owned by the dossier */
+    hd_row row;              /* texts owned by the dossier */
+} hd_dossier_record;
+
+typedef struct hd_dossier {
+    const hd_application *app; /* borrowed */
+    /* The gate's outcome: false when some declared member has no valid
+     * authorization; then no record was read and `missing` lists the
+     * members (indices, declaration order). */
+    bool authorized;
+    int missing_count;
+    int missing[HD_MAX_MEMBERS];
+    /* Records of the members (then of named spouses), each member's in
+     * feed id then key order. */
+    hd_dossier_record *records;
+    size_t record_count;
+    size_t record_cap;
+    hd_feed_source feeds[32]; /* by feed id */
+    hd_arena arena;           /* texts, delivery ids */
+} hd_dossier;
+
+void hd_dossier_init(hd_dossier *d, const hd_application *app);
+/* Forget the records (keeps memory for reuse). */
+void hd_dossier_reset(hd_dossier *d, const hd_application *app);
+void hd_dossier_release(hd_dossier *d);
+/* Copy one record in (texts and delivery id copied). HD_ENOMEM. */
+int hd_dossier_add(hd_dossier *d, int member, const hd_row *row,
+                   uint32_t delivery_seq, const char *delivery_id,
+                   hd_error *err);
+
+/* --------------------------------------------------------------- result */
+
+typedef enum hd_conclusion {
+    HD_CONCLUSION_REFUSED,
+    HD_CONCLUSION_UNAUTHORIZED,
+    HD_CONCLUSION_REVIEW,
+    HD_CONCLUSION_FAILS,
+    HD_CONCLUSION_MEETS
+} hd_conclusion;
+
+const char *hd_conclusion_name(hd_conclusion c);
+
+typedef enum hd_level {
+    HD_LEVEL_NONE,
+    HD_LEVEL_DIBAO,
+    HD_LEVEL_LOW_INCOME,
+    HD_LEVEL_EXPENDITURE_HARDSHIP
+} hd_level;
+
+const char *hd_level_name(hd_level level);
+
+/*
+ * Failure and finding codes of rules.md, in the sorted order of their
+ * names, so that iterating a bit set gives the sorted lists rules.md asks
+ * for.
+ */
+typedef enum hd_code {
+    /* failed tests */
+    HD_FAIL_ENTERPRISE,
+    HD_FAIL_FINANCIAL_ASSETS,
+    HD_FAIL_HOMES,
+    HD_FAIL_HOME_AREA,
+    HD_FAIL_INCOME,
+    HD_FAIL_INCOME_AFTER_EXPENDITURE,
+    HD_FAIL_NONRESIDENTIAL,
+    HD_FAIL_NOT_SINGLE,
+    HD_FAIL_NO_RIGID_EXPENDITURE,
+    HD_FAIL_VEHICLE,
+    HD_FAIL_WORK_CAPACITY,
+    HD_FAIL_COUNT_,
+    /* findings */
+    HD_FIND_APPLICATION_INVALID = HD_FAIL_COUNT_,
+    HD_FIND_FEED_NOT_DELIVERED,
+    HD_FIND_MEMBER_DECEASED,
+    HD_FIND_MEMBER_NOT_IN_HUKOU,
+    HD_FIND_NO_AUTHORIZATION,
+    HD_FIND_PID_INVALID,
+    HD_FIND_RELATION_MISMATCH,
+    HD_FIND_SUPPORTER_CHECK,
+    HD_FIND_UNDECLARED_SPOUSE,
+    HD_CODE_COUNT_
+} hd_code;
+
+const char *hd_code_name(hd_code code);
+/* The Chinese wording used in reports ("家庭人均月收入超过标准", ...). */
+const char *hd_code_title_zh(hd_code code);
+
+/* The figures of rules.md's Result record. */
+typedef struct hd_figures {
+    int members;             /* n */
+    int64_t income_fen;      /* I */
+    int64_t expenditure_fen; /* E */
+    int64_t pci_fen;
+    int64_t pci_after_fen;
+    int64_t financial_assets_fen; /* A */
+    int64_t pca_fen;
+    int homes;
+    int64_t area_pc_m2x100;
+    int vehicles;
+    int64_t owned_area_m2x100; /* before dividing by n */
+} hd_figures;
+
+/*
+ * One test as evaluated for the report: the figure, the limit as an exact
+ * rational (limit_num / limit_den, den > 0; the figure fails when it is
+ * at or above, or above, per `strict`), and the outcome.
+ */
+typedef struct hd_test {
+    hd_code code;
+    hd_program program; /* the program whose test this is */
+    int64_t figure;     /* pci, pca, count, area, ... */
+    int64_t limit_num;
+    int64_t limit_den;
+    bool has_limit; /* false: a yes/no test (VEHICLE, ...) */
+    bool failed;
+} hd_test;
+
+/* Income of one member and month of the window (rules.md section 3). */
+typedef struct hd_month_income {
+    int member;
+    int32_t period;
+    int64_t wage_fen;
+    bool wage_estimated;
+    int64_t other_fen;
+    int64_t benefits_fen;
+    int64_t deductions_fen;
+    int64_t disregard_fen;
+    int64_t expenditure_fen; /* medical.self_paid */
+} hd_month_income;
+
+/* What each figure is built from: a record that counted, and how much. */
+typedef enum hd_figure_id {
+    HD_FIGURE_INCOME,
+    HD_FIGURE_EXPENDITURE,
+    HD_FIGURE_FINANCIAL_ASSETS,
+    HD_FIGURE_HOMES, /* residential rows counted (area too) */
+    HD_FIGURE_VEHICLES,
+    HD_FIGURE_NONRESIDENTIAL,
+    HD_FIGURE_ENTERPRISE,
+    HD_FIGURE_FAMILY, /* hukou, death, marriage, disability rows
+                         behind the findings and tekun's tests */
+    HD_FIGURE_COUNT_
+} hd_figure_id;
+
+const char *hd_figure_name(hd_figure_id id);
+
+typedef struct hd_source_row {
+    hd_figure_id figure;
+    const hd_dossier_record *record; /* borrowed from the dossier */
+    int64_t amount;                  /* what it added (fen, m2x100, 1) */
+    const char *note;                /* static: "estimated wage", ... */
+} hd_source_row;
+
+/* Declared versus found. */
+typedef struct hd_declared_diff {
+    const char *item; /* "monthly_income", "financial_assets",
+                         "vehicles", "homes" */
+    int64_t declared;
+    int64_t found;
+} hd_declared_diff;
+
+/* Each declared member as verification saw them. */
+typedef struct hd_member_status {
+    bool pid_valid;
+    bool in_hukou;
+    bool deceased;
+    bool authorized;
+    int age;                /* completed years at applied_on, -1 unknown */
+    bool no_work_capacity;  /* old age, under 16, or disability 1-2 */
+    char hukou_relation[3]; /* "" when no hukou row */
+} hd_member_status;
+
+typedef struct hd_result {
+    char application_no[HD_APP_NO_MAX];
+    char program[32]; /* as applied for */
+    hd_conclusion conclusion;
+    bool has_level;
+    hd_level level;
+    bool has_figures;
+    hd_figures figures;
+    uint64_t failed;   /* bit (1 << hd_code) of failed tests */
+    uint64_t findings; /* bit (1 << hd_code) of findings */
+    /* refused */
+    char error_field[48];
+    char error_reason[64];
+    /* unauthorized: members lacking a valid authorization, declaration
+     * order */
+    int missing_count;
+    int missing[HD_MAX_MEMBERS];
+
+    /* What the report shows beyond the Result record. */
+    hd_params params; /* as resolved (valid when has_params) */
+    bool has_params;
+    int32_t window_first; /* first period of W */
+    int member_count;
+    hd_member_status members[HD_MAX_MEMBERS];
+    hd_test *tests; /* every test of every program evaluated */
+    size_t test_count;
+    hd_month_income *months; /* members of F x months of W */
+    size_t month_count;
+    hd_source_row *sources;
+    size_t source_count;
+    hd_declared_diff diffs[4];
+    int diff_count;
+    hd_arena arena; /* tests, months, sources */
+} hd_result;
+
+void hd_result_init(hd_result *r);
+void hd_result_release(hd_result *r);
+
+/*
+ * The verification of rules.md: a pure function of the dossier (with the
+ * gate's outcome) and the parameters. `params` is NULL, or `params_err`
+ * non-zero, when no dibao_standard resolves for the application's region
+ * (the application is then refused). `out` must have been initialised;
+ * it borrows from `dossier` (sources), which must outlive it.
+ * Returns 0 or HD_ENOMEM.
+ */
+int hd_verify(hd_result *out, const hd_dossier *dossier,
+              const hd_params *params, hd_error *err);
+
+/*
+ * The Result record of rules.md as one line of JSON (no line end): the
+ * members rules.md names and nothing else, in its order, so that results
+ * from any implementation compare mechanically. Returns the buffer's
+ * sticky error.
+ */
+int hd_result_record_json(hd_buf *out, const hd_result *r,
+                          const hd_application *app);
+
+#endif

@@ -54,8 +54,19 @@ typedef struct hd_declared {
  * "region", "members", "members[1].pid", ...) and error_reason ("unknown
  * program", "no members", or the pid rule: "length", "characters",
  * "address code", "birth date", "check character"). Whether a
- * dibao_standard resolves is decided later, by verify, against the policy.
+ * dibao_standard resolves is decided later, by verify, against the policy,
+ * and comes after the region and before the members: `refused_step` says
+ * where the kept failure was found (HD_REFUSED_STEP_*), so that verify
+ * reports the first failure in that order.
  */
+enum {
+    HD_REFUSED_STEP_PROGRAM = 1,
+    HD_REFUSED_STEP_REGION = 2,  /* not a 6-digit code */
+    HD_REFUSED_STEP_FORM = 3,    /* applied_on, members' types, ... */
+    HD_REFUSED_STEP_POLICY = 4,  /* no dibao_standard (verify's own) */
+    HD_REFUSED_STEP_MEMBERS = 5, /* no members */
+    HD_REFUSED_STEP_PID = 6      /* a member's pid fails GB 11643 */
+};
 typedef struct hd_application {
     char application_no[HD_APP_NO_MAX];
     int program;           /* hd_program, or -1 when unknown */
@@ -66,6 +77,7 @@ typedef struct hd_application {
     hd_member members[HD_MAX_MEMBERS];
     hd_declared declared;
     bool refused;
+    int refused_step; /* HD_REFUSED_STEP_*, 0 when not refused */
     char error_field[48];
     char error_reason[64];
     char *names; /* storage of the members' names */

@@ -20,6 +20,7 @@
 #include <hedui/consent.h>
 #include <hedui/feed.h>
 #include <hedui/policy.h>
+#include <hedui/store.h>
 
 /* --------------------------------------------------------- applications */
 
@@ -343,5 +344,84 @@ int hd_verify(hd_result *out, const hd_dossier *dossier,
  */
 int hd_result_record_json(hd_buf *out, const hd_result *r,
                           const hd_application *app);
+
+/* ----------------------------------------------------- verifying cases */
+
+/*
+ * Everything a verification reads and where it writes its audit: the
+ * dossier builders of src/verify (dossier_build.c for one case, roll.c
+ * for a whole roll) are the only code that reads a person's department
+ * records, and only through the consent gate (gate.c).
+ */
+typedef struct hd_verify_env {
+    hd_feedstore *fs;
+    hd_casestore *cs;
+    const hd_policy *policy;
+    uint32_t view_seq;      /* feed store view: 0 = every delivery */
+    const char *actor;      /* who runs it, for the audit log */
+    int64_t now;            /* seconds since 1970: the clock, passed in */
+    uint8_t person_key[32]; /* key of the audit log's person hashes */
+    bool record;            /* store the verification and its audit entry */
+    /* Filled by hd_verify_env_prepare: the delivery each feed is read
+     * from in the view, and the view itself. */
+    hd_feed_source feeds[32];
+    uint32_t max_seq;
+} hd_verify_env;
+
+/* Work out which delivery each feed is read from (and pin the view to
+ * the latest delivery when view_seq is 0). */
+int hd_verify_env_prepare(hd_verify_env *env, hd_error *err);
+
+/* The consent gate for one application: which declared members lack a
+ * valid authorization (rules.md section 7, feeds.md). `auths` are the
+ * authorizations on record for the members (any order). Fills
+ * d->authorized and d->missing; `relied_on[i]` (may be NULL) gets the
+ * index in `auths` of the authorization that covers member i, or -1. */
+void hd_gate_check(hd_dossier *d, const hd_authorization *auths,
+                   size_t auth_count, int *relied_on);
+/* An authorization as the case store keeps it. HD_EDATA when a purpose
+ * list or scope cannot be read. */
+int hd_gate_authorization_from_row(hd_authorization *out,
+                                   const hd_consent_row *row, hd_error *err);
+
+/* The keyed hash under which the audit log names a person: 32 hex
+ * characters of BLAKE2b keyed with `key`. */
+void hd_audit_person_hash(char out[33], const uint8_t key[32], const char *pid);
+
+/*
+ * Verify one application from the stores: gate, dossier (every record of
+ * every authorized member, and the liveness records of an undeclared
+ * spouse), parameters, hd_verify. With env->record, the verification and
+ * its audit entry are written in one transaction of the case store.
+ * `d` and `out` are initialised by the caller and reused across calls.
+ */
+int hd_verify_case(hd_result *out, hd_dossier *d, const hd_verify_env *env,
+                   const hd_application *app, hd_error *err);
+
+/* A roll's counts. */
+typedef struct hd_roll_stats {
+    int64_t lines;
+    int64_t bad_lines; /* not an application at all: reported, skipped */
+    int64_t families;  /* results written */
+    int64_t by_program[HD_PROGRAM_COUNT_ + 1][5]; /* [program or unknown]
+                                                     [conclusion] */
+    int64_t records_read;
+} hd_roll_stats;
+
+typedef void (*hd_roll_progress_fn)(int64_t done, int64_t total, void *payload);
+
+/*
+ * Verify every application of a JSONL roll in one pass over the feed
+ * store in person order (design.md principle 8): applications not yet in
+ * the case store are recorded, the gate is applied to all at once, each
+ * family's dossier is assembled as the scan passes its members, and one
+ * Result record per line is written to `out_path` in roll order. With
+ * env->record, every verification and one audit entry per case are
+ * written to the case store in bulk. A line that is not an application
+ * is reported through the log (file, line, field) and skipped.
+ */
+int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
+                   const char *roll_path, const char *out_path,
+                   hd_roll_progress_fn progress, void *payload, hd_error *err);
 
 #endif

@@ -3,6 +3,8 @@
 #define HEDUI_CLI_H
 
 #include <hedui/base.h>
+#include <hedui/ingest.h>
+#include <hedui/verify.h>
 
 typedef struct hd_cli_globals {
     const char *db_path;   /* --db, default hedui.db */
@@ -28,10 +30,30 @@ int64_t hd_cli_now(void);
 /* A log sink printing warnings and errors to stderr. */
 void hd_cli_log_to_stderr(hd_log_level level, const char *line, void *payload);
 
+/* The stores, policy and audit key a verification needs
+ * (cli_verify_env.c). */
+typedef struct hd_cli_verify {
+    hd_ingest *ing;
+    hd_policy *policy;
+    hd_verify_env env;
+    char actor[64];
+} hd_cli_verify;
+
+/* Open the stores, load the policy (`policy_version`, 0 the latest) and
+ * the node key, and prepare env (clock read, record on). */
+int hd_cli_verify_open(hd_cli_verify *v, const hd_cli_globals *globals,
+                       int64_t policy_version, hd_error *err);
+void hd_cli_verify_close(hd_cli_verify *v);
+/* An application recorded in the case store, parsed. HD_ENOTFOUND. */
+int hd_cli_load_application(hd_application *app, hd_cli_verify *v,
+                            const char *application_no, hd_error *err);
+
 /* The subcommands, one file each (cmd_<name>.c). */
 int hd_cmd_gen(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_ingest(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_status(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_quarantine(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_verify(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@ static const hd_cli_command commands[] = {
     {"ingest", "load department deliveries", hd_cmd_ingest},
     {"status", "show what is loaded, per feed", hd_cmd_status},
     {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
+    {"verify", "verify an application, or a whole roll", hd_cmd_verify},
+    {"report", "write the report of a verified application", hd_cmd_report},
     {"help", "show this help", NULL},
 };
 

@@ -72,6 +72,13 @@ typedef struct sqlite_store {
     hd_casestore base;
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT_];
+    /* Statements of the other sqlite_<area>.c files, keyed by the
+     * address of their (static) SQL text: hd__sqlite_prepare. */
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cached[64];
+    int cached_count;
     int version;
 } sqlite_store;
 
@@ -140,6 +147,50 @@ static int stmt_get(sqlite_store *s, enum stmt_id id, sqlite3_stmt **out,
     if (!st)
         s->stmts[id] = *out;
     return 0;
+}
+
+int hd__sqlite_prepare(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
+                       hd_error *err)
+{
+    sqlite_store *s = backend(cs);
+    int i = 0;
+    int rc;
+
+    while (i < s->cached_count && s->cached[i].sql != sql)
+        i++;
+    if (i < s->cached_count && !sqlite3_stmt_busy(s->cached[i].st)) {
+        *out = s->cached[i].st;
+        return 0;
+    }
+    /* Busy (a callback reading while the statement runs) or new. */
+    bool keep = i == s->cached_count &&
+                i < (int)(sizeof(s->cached) / sizeof(s->cached[0]));
+    rc = sqlite3_prepare_v3(s->db, sql, -1,
+                            keep ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(s, err, rc, "cannot prepare a statement");
+    if (keep) {
+        s->cached[i].sql = sql;
+        s->cached[i].st = *out;
+        s->cached_count++;
+    }
+    return 0;
+}
+
+void hd__sqlite_release(hd_casestore *cs, sqlite3_stmt *st)
+{
+    sqlite_store *s = backend(cs);
+
+    if (!st)
+        return;
+    for (int i = 0; i < s->cached_count; i++) {
+        if (s->cached[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    }
+    sqlite3_finalize(st);
 }
 
 static void stmt_done(sqlite_store *s, enum stmt_id id, sqlite3_stmt *st)
@@ -264,6 +315,8 @@ static void sqlite_close(hd_casestore *cs)
 
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < s->cached_count; i++)
+        sqlite3_finalize(s->cached[i].st);
     sqlite3_close(s->db);
     hd_free(s);
 }

@@ -246,6 +246,15 @@ int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
  */
 typedef struct sqlite3 sqlite3;
 sqlite3 *hd__sqlite_db(hd_casestore *cs);
+/* A prepared statement for `sql`, which must be a string with static
+ * storage: it is prepared once per connection and kept (keyed by its
+ * address); give it back with hd__sqlite_release, which resets it. A
+ * statement still running (a callback reading the store) is prepared
+ * afresh for that use and finalized on release. SQLite only. */
+typedef struct sqlite3_stmt sqlite3_stmt;
+int hd__sqlite_prepare(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
+                       hd_error *err);
+void hd__sqlite_release(hd_casestore *cs, sqlite3_stmt *st);
 /* Map a SQLite result code to an hd error: constraint violations of a
  * key to HD_EEXISTS, other constraints to HD_EINVAL, I/O to HD_EIO. */
 int hd__sqlite_error(sqlite3 *db, hd_error *err, int rc, const char *what);

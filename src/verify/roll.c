@@ -1,0 +1,582 @@
+/*
+ * A whole roll in one pass over the feed store in person order
+ * (design.md principle 8), never one query per person:
+ *
+ *  1. Read the roll (JSONL, memory-mapped): each line is parsed once to
+ *     learn its members, program, date and whether it is refused; the
+ *     application is recorded in the case store when it is new.
+ *  2. The consent gate for everyone at once: the members sorted by pid
+ *     are merged with every authorization on record (also in pid order).
+ *     A family any of whose members lacks a valid authorization is
+ *     concluded `unauthorized` without a single record read.
+ *  3. One scan of the feed store in pid order. Each authorized member's
+ *     records go to their family's dossier as the scan passes them; a
+ *     family is complete once the scan has passed its highest member pid,
+ *     and is then verified (its line parsed again: keeping a million
+ *     parsed applications would cost gigabytes) and its dossier recycled.
+ *     Memory holds the families whose members the scan is between, not
+ *     the roll: members of a family share their county's pid prefix.
+ *  4. Results are written in roll order; with env->record, every
+ *     verification and one audit entry per case go to the case store in
+ *     the same single transaction, so that a roll is recorded whole or
+ *     not at all.
+ */
+#include "verify/verify_int.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { FAM_REFUSED = 1, FAM_UNAUTHORIZED = 2, FAM_DONE = 4 };
+
+typedef struct roll_family {
+    size_t off; /* the line in the mapped roll */
+    uint32_t len;
+    uint32_t line;
+    uint32_t first_member; /* index into roll.members of member 0 */
+    uint8_t member_count;
+    uint8_t flags;
+    int8_t program;
+    int32_t applied_on;
+    hd_dossier *dossier; /* while open */
+    char *result;        /* the Result record line, once verified */
+} roll_family;
+
+/* One declared member of one family. */
+typedef struct roll_member {
+    char pid[18];
+    uint8_t member; /* index in its application */
+    uint8_t covered;
+    uint32_t family;
+    const char *relied_on; /* authorization id, in roll.ids */
+} roll_member;
+
+typedef struct roll {
+    const hd_verify_env *env;
+    const char *path;
+    const char *map;
+    size_t map_len;
+    roll_family *fams;
+    size_t fam_count;
+    roll_member *members;
+    size_t member_count;
+    uint32_t *by_pid;     /* member indices in pid order */
+    uint32_t *by_max_pid; /* family indices by their highest member pid */
+    size_t next_member;   /* scan position in by_pid */
+    size_t next_done;     /* completion position in by_max_pid */
+    hd_arena ids;         /* authorization ids relied on */
+    hd_dossier **pool;    /* recycled dossiers */
+    size_t pool_count;
+    size_t pool_cap;
+    hd_application app;
+    hd_result result;
+    hd_dossier empty;
+    hd_buf scratch;
+    hd_buf line;
+    hd_roll_stats *stats;
+    hd_roll_progress_fn progress;
+    void *payload;
+    int64_t done;
+    hd_error *err;
+} roll;
+
+static int cmp_member_pid(const void *a, const void *b, void *payload)
+{
+    const roll *r = payload;
+    const roll_member *x = &r->members[*(const uint32_t *)a];
+    const roll_member *y = &r->members[*(const uint32_t *)b];
+    int c = memcmp(x->pid, y->pid, 18);
+    return c ? c : (x->family > y->family) - (x->family < y->family);
+}
+
+static const char *max_pid(const roll *r, const roll_family *f)
+{
+    const char *max = NULL;
+    for (int m = 0; m < f->member_count; m++) {
+        const char *p = r->members[f->first_member + m].pid;
+        if (!max || memcmp(p, max, 18) > 0)
+            max = p;
+    }
+    return max;
+}
+
+static int cmp_family_max(const void *a, const void *b, void *payload)
+{
+    const roll *r = payload;
+    const roll_family *x = &r->fams[*(const uint32_t *)a];
+    const roll_family *y = &r->fams[*(const uint32_t *)b];
+    int c;
+    if (!x->member_count || !y->member_count)
+        return (int)(x->member_count != 0) - (int)(y->member_count != 0);
+    c = memcmp(max_pid(r, x), max_pid(r, y), 18);
+    return c ? c : (x > y) - (x < y);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    size_t n = *cap ? *cap : 1024;
+    void *q;
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    q = hd_realloc(*p, n * size);
+    if (!q)
+        return HD_ENOMEM;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+/* Parse the family's line into r->app (again, at completion). */
+static int parse_family(roll *r, const roll_family *f, hd_error *err)
+{
+    hd_application_release(&r->app);
+    return hd_application_parse(&r->app, r->map + f->off, f->len, err);
+}
+
+static int record_application(roll *r, const hd_application *app,
+                              const char *json, size_t len, hd_error *err)
+{
+    const char *pids[HD_MAX_MEMBERS];
+    hd_application_row row = {
+        .application_no = app->application_no,
+        .program = app->program_name,
+        .region = app->region,
+        .applied_on = app->applied_on,
+        .refused_field = app->refused ? app->error_field : NULL,
+        .refused_reason = app->refused ? app->error_reason : NULL,
+        .json = json,
+        .json_len = len,
+        .recorded_at = r->env->now,
+        .member_count = app->member_count,
+        .member_pids = pids,
+    };
+    bool stored;
+    int rc;
+
+    for (int m = 0; m < app->member_count; m++)
+        pids[m] = app->members[m].pid;
+    rc = hd_casestore_application_put(r->env->cs, &row, &stored, err);
+    if (rc == HD_EEXISTS) {
+        /* Another application under this number: verifying this line
+         * would attach its result to the wrong case. */
+        hd_error_at(err, r->path, 0, 0, "application_no");
+    }
+    return rc;
+}
+
+/* Step 1: every line. */
+static int load_roll(roll *r)
+{
+    size_t pos = 0, fam_cap = 0, mem_cap = 0;
+    uint32_t line = 0;
+    hd_error perr;
+
+    while (pos < r->map_len) {
+        const char *start = r->map + pos;
+        const char *nl = memchr(start, '\n', r->map_len - pos);
+        size_t len = nl ? (size_t)(nl - start) : r->map_len - pos;
+        roll_family *f;
+        int rc;
+
+        pos += len + (nl ? 1 : 0);
+        line++;
+        if (len == 0 || (len == 1 && start[0] == '\r'))
+            continue;
+        r->stats->lines++;
+        hd_application_release(&r->app);
+        rc = hd_application_parse(&r->app, start, len, &perr);
+        if (rc == HD_ENOMEM)
+            return hd_error_set(r->err, rc, "out of memory");
+        if (rc) {
+            char msg[512];
+            hd_error_at(&perr, r->path, line, 0, NULL);
+            hd_log(HD_LOG_WARN, "%s", hd_error_format(&perr, msg, sizeof(msg)));
+            r->stats->bad_lines++;
+            continue;
+        }
+        if (r->env->record) {
+            rc = record_application(r, &r->app, start, len, r->err);
+            if (rc) {
+                hd_error_at(r->err, r->path, line, 0, NULL);
+                return rc;
+            }
+        }
+        if (grow((void **)&r->fams, &fam_cap, r->fam_count + 1,
+                 sizeof(*r->fams)) ||
+            grow((void **)&r->members, &mem_cap,
+                 r->member_count + (size_t)r->app.member_count,
+                 sizeof(*r->members)))
+            return hd_error_set(r->err, HD_ENOMEM, "out of memory");
+        f = &r->fams[r->fam_count++];
+        memset(f, 0, sizeof(*f));
+        f->off = (size_t)(start - r->map);
+        f->len = (uint32_t)len;
+        f->line = line;
+        f->program = (int8_t)r->app.program;
+        f->applied_on = r->app.applied_on;
+        f->first_member = (uint32_t)r->member_count;
+        if (r->app.refused) {
+            /* Nothing is read for it: no members in the scan. */
+            f->flags |= FAM_REFUSED;
+            continue;
+        }
+        f->member_count = (uint8_t)r->app.member_count;
+        for (int m = 0; m < r->app.member_count; m++) {
+            roll_member *rm = &r->members[r->member_count++];
+            memcpy(rm->pid, r->app.members[m].pid, 18);
+            rm->member = (uint8_t)m;
+            rm->covered = 0;
+            rm->family = (uint32_t)(r->fam_count - 1);
+            rm->relied_on = NULL;
+        }
+    }
+    return 0;
+}
+
+/* Step 2: the gate, for everyone at once. */
+typedef struct gate_ctx {
+    roll *r;
+    size_t at; /* position in by_pid */
+    uint32_t mask;
+} gate_ctx;
+
+static int gate_row(const hd_consent_row *row, void *payload)
+{
+    gate_ctx *g = payload;
+    roll *r = g->r;
+    hd_authorization auth;
+
+    while (g->at < r->member_count &&
+           memcmp(r->members[r->by_pid[g->at]].pid, row->pid, 18) < 0)
+        g->at++;
+    if (hd_gate_authorization_from_row(&auth, row, NULL))
+        return 0;
+    for (size_t i = g->at; i < r->member_count; i++) {
+        roll_member *rm = &r->members[r->by_pid[i]];
+        const roll_family *f = &r->fams[rm->family];
+        char pid[19];
+        if (memcmp(rm->pid, row->pid, 18))
+            break;
+        if (rm->covered)
+            continue;
+        memcpy(pid, rm->pid, 18);
+        pid[18] = '\0';
+        if (!hd_authorization_covers(&auth, pid, (hd_program)f->program,
+                                     g->mask, f->applied_on))
+            continue;
+        rm->covered = 1;
+        rm->relied_on = hd_arena_strndup(&r->ids, auth.authorization_id,
+                                         strlen(auth.authorization_id));
+        if (!rm->relied_on)
+            return hd_error_set(r->err, HD_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+static int apply_gate(roll *r)
+{
+    gate_ctx g = {r, 0, hd_verify_feed_mask()};
+    int rc = hd_casestore_consents(r->env->cs, NULL, gate_row, &g, r->err);
+
+    if (rc)
+        return rc < 0 ? rc : HD_ENOMEM;
+    for (size_t i = 0; i < r->member_count; i++)
+        if (!r->members[i].covered)
+            r->fams[r->members[i].family].flags |= FAM_UNAUTHORIZED;
+    return 0;
+}
+
+static hd_dossier *take_dossier(roll *r)
+{
+    hd_dossier *d;
+
+    if (r->pool_count)
+        return r->pool[--r->pool_count];
+    d = hd_malloc(sizeof(*d));
+    if (d)
+        hd_dossier_init(d, NULL);
+    return d;
+}
+
+static void give_dossier(roll *r, hd_dossier *d)
+{
+    if (r->pool_count < r->pool_cap ||
+        grow((void **)&r->pool, &r->pool_cap, r->pool_count + 1,
+             sizeof(*r->pool)) == 0) {
+        r->pool[r->pool_count++] = d;
+        return;
+    }
+    hd_dossier_release(d);
+    hd_free(d);
+}
+
+/* Verify a family whose records are all in (or that reads nothing). */
+static int complete(roll *r, uint32_t fi)
+{
+    roll_family *f = &r->fams[fi];
+    hd_dossier *d = f->dossier ? f->dossier : &r->empty;
+    const char *relied[HD_MAX_MEMBERS] = {0};
+    hd_params params;
+    bool has_params = false;
+    int rc;
+
+    if (f->flags & FAM_DONE)
+        return 0;
+    f->flags |= FAM_DONE;
+    rc = parse_family(r, f, r->err);
+    if (rc)
+        return rc;
+    d->app = &r->app;
+    memcpy(d->feeds, r->env->feeds, sizeof(d->feeds));
+    d->authorized = !(f->flags & FAM_UNAUTHORIZED);
+    d->missing_count = 0;
+    for (int m = 0; m < f->member_count; m++) {
+        const roll_member *rm = &r->members[f->first_member + m];
+        relied[m] = rm->relied_on ? rm->relied_on : "";
+        if (!rm->covered)
+            d->missing[d->missing_count++] = m;
+    }
+    if (!r->app.refused || r->app.refused_step > HD_REFUSED_STEP_POLICY) {
+        hd_error perr;
+        has_params = hd_policy_resolve(&params, r->env->policy, r->app.region,
+                                       r->app.applied_on, &perr) == 0;
+        params.policy_version = hd_policy_version(r->env->policy);
+    }
+    if (d->authorized && !r->app.refused && has_params) {
+        rc =
+            hd__dossier_add_spouses(d, r->env, &r->stats->records_read, r->err);
+        if (rc)
+            return rc;
+    }
+    rc = hd_verify(&r->result, d, has_params ? &params : NULL, r->err);
+    if (rc)
+        return rc;
+    hd_buf_reset(&r->line);
+    hd_result_record_json(&r->line, &r->result, &r->app);
+    if (r->line.err)
+        return hd_error_set(r->err, r->line.err, "cannot write a result");
+    f->result = hd_strndup(r->line.data, r->line.len);
+    if (!f->result)
+        return hd_error_set(r->err, HD_ENOMEM, "out of memory");
+    if (r->env->record) {
+        rc = hd__verify_record(r->env, d, &r->result, relied, "verify-roll",
+                               &r->scratch, r->err);
+        if (rc)
+            return rc;
+    }
+    r->stats->families++;
+    r->stats
+        ->by_program[r->app.program >= 0 ? r->app.program : HD_PROGRAM_COUNT_]
+                    [r->result.conclusion]++;
+    if (f->dossier) {
+        hd_dossier_reset(f->dossier, NULL);
+        give_dossier(r, f->dossier);
+        f->dossier = NULL;
+    } else {
+        hd_dossier_reset(&r->empty, NULL);
+    }
+    r->done++;
+    if (r->progress &&
+        (r->done % 4096 == 0 || r->done == (int64_t)r->fam_count))
+        r->progress(r->done, (int64_t)r->fam_count, r->payload);
+    return 0;
+}
+
+/* Complete every family whose highest member pid is before `pid` (all
+ * remaining ones when pid is NULL). */
+static int complete_before(roll *r, const char *pid)
+{
+    while (r->next_done < r->fam_count) {
+        uint32_t fi = r->by_max_pid[r->next_done];
+        const roll_family *f = &r->fams[fi];
+        if (pid && f->member_count && memcmp(max_pid(r, f), pid, 18) >= 0)
+            break;
+        int rc = complete(r, fi);
+        if (rc)
+            return rc;
+        r->next_done++;
+    }
+    return 0;
+}
+
+/* Step 3: the scan's callback, one person at a time in pid order. */
+static int scan_person(const char *pid, const hd_record *records, size_t count,
+                       void *payload)
+{
+    roll *r = payload;
+    uint32_t mask = hd_verify_feed_mask();
+    int rc = complete_before(r, pid);
+
+    while (rc == 0 && r->next_member < r->member_count) {
+        roll_member *rm = &r->members[r->by_pid[r->next_member]];
+        roll_family *f = &r->fams[rm->family];
+        int c = memcmp(rm->pid, pid, 18);
+        if (c > 0)
+            break;
+        r->next_member++;
+        if (c < 0 || (f->flags & (FAM_UNAUTHORIZED | FAM_REFUSED)))
+            continue;
+        if (!f->dossier && !(f->dossier = take_dossier(r)))
+            return hd_error_set(r->err, HD_ENOMEM, "out of memory");
+        for (size_t i = 0; rc == 0 && i < count; i++) {
+            const hd_record *rec = &records[i];
+            if (!(mask & (1u << rec->row.feed->id)))
+                continue;
+            r->stats->records_read++;
+            rc = hd_dossier_add(f->dossier, rm->member, &rec->row,
+                                rec->delivery_seq, rec->delivery_id, r->err);
+        }
+    }
+    return rc;
+}
+
+static int write_results(roll *r, const char *out_path)
+{
+    char tmp[4096];
+    FILE *out;
+    int rc = 0;
+
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", out_path) >= sizeof(tmp))
+        return hd_error_set(r->err, HD_EINVAL, "output path too long");
+    out = fopen(tmp, "w");
+    if (!out)
+        return hd_error_set(r->err, HD_EIO, "cannot write %s", tmp);
+    for (size_t i = 0; i < r->fam_count; i++) {
+        if (!r->fams[i].result)
+            continue;
+        fputs(r->fams[i].result, out);
+        fputc('\n', out);
+    }
+    if (fflush(out) || fsync(fileno(out)))
+        rc = hd_error_set(r->err, HD_EIO, "cannot write %s", tmp);
+    if (fclose(out) && rc == 0)
+        rc = hd_error_set(r->err, HD_EIO, "cannot write %s", tmp);
+    /* The results appear whole or not at all. */
+    if (rc == 0 && rename(tmp, out_path))
+        rc = hd_error_set(r->err, HD_EIO, "cannot rename %s", tmp);
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+static void roll_release(roll *r)
+{
+    for (size_t i = 0; i < r->fam_count; i++) {
+        if (r->fams[i].dossier) {
+            hd_dossier_release(r->fams[i].dossier);
+            hd_free(r->fams[i].dossier);
+        }
+        hd_free(r->fams[i].result);
+    }
+    for (size_t i = 0; i < r->pool_count; i++) {
+        hd_dossier_release(r->pool[i]);
+        hd_free(r->pool[i]);
+    }
+    hd_free(r->pool);
+    hd_free(r->fams);
+    hd_free(r->members);
+    hd_free(r->by_pid);
+    hd_free(r->by_max_pid);
+    hd_arena_release(&r->ids);
+    hd_application_release(&r->app);
+    hd_result_release(&r->result);
+    hd_dossier_release(&r->empty);
+    hd_buf_release(&r->scratch);
+    hd_buf_release(&r->line);
+    if (r->map && r->map != MAP_FAILED && r->map_len)
+        munmap((void *)r->map, r->map_len);
+}
+
+int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
+                   const char *roll_path, const char *out_path,
+                   hd_roll_progress_fn progress, void *payload, hd_error *err)
+{
+    roll r = {0};
+    struct stat st;
+    bool in_txn = false;
+    int fd, rc = 0;
+
+    memset(stats, 0, sizeof(*stats));
+    r.env = env;
+    r.path = roll_path;
+    r.stats = stats;
+    r.progress = progress;
+    r.payload = payload;
+    r.err = err;
+    hd_arena_init(&r.ids, 1 << 20);
+    memset(&r.app, 0, sizeof(r.app));
+    hd_result_init(&r.result);
+    hd_dossier_init(&r.empty, NULL);
+    hd_buf_init(&r.scratch, HD_BUF_DEFAULT_MAX);
+    hd_buf_init(&r.line, HD_BUF_DEFAULT_MAX);
+
+    fd = open(roll_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st)) {
+        rc = hd_error_set(err, HD_EIO, "cannot read %s", roll_path);
+        if (fd >= 0)
+            close(fd);
+        goto out;
+    }
+    r.map_len = (size_t)st.st_size;
+    if (r.map_len) {
+        r.map = mmap(NULL, r.map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (r.map == MAP_FAILED) {
+            close(fd);
+            r.map_len = 0;
+            rc = hd_error_set(err, HD_EIO, "cannot map %s", roll_path);
+            goto out;
+        }
+        madvise((void *)r.map, r.map_len, MADV_SEQUENTIAL);
+    }
+    close(fd);
+
+    if (env->record) {
+        rc = hd_casestore_begin(env->cs, err);
+        if (rc)
+            goto out;
+        in_txn = true;
+    }
+    rc = load_roll(&r);
+    if (rc)
+        goto out;
+    r.by_pid = hd_malloc((r.member_count + 1) * sizeof(*r.by_pid));
+    r.by_max_pid = hd_malloc((r.fam_count + 1) * sizeof(*r.by_max_pid));
+    if (!r.by_pid || !r.by_max_pid) {
+        rc = hd_error_set(err, HD_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < r.member_count; i++)
+        r.by_pid[i] = (uint32_t)i;
+    for (size_t i = 0; i < r.fam_count; i++)
+        r.by_max_pid[i] = (uint32_t)i;
+    qsort_r(r.by_pid, r.member_count, sizeof(*r.by_pid), cmp_member_pid, &r);
+    rc = apply_gate(&r);
+    if (rc)
+        goto out;
+    /* Refused families (no members in the scan) sort first. */
+    qsort_r(r.by_max_pid, r.fam_count, sizeof(*r.by_max_pid), cmp_family_max,
+            &r);
+
+    hd_fs_view view = {env->max_seq};
+    rc = hd_feedstore_scan(env->fs, view, scan_person, &r, err);
+    if (rc == 0)
+        rc = complete_before(&r, NULL);
+    if (rc)
+        goto out;
+    rc = write_results(&r, out_path);
+    if (rc == 0 && in_txn) {
+        rc = hd_casestore_commit(env->cs, err);
+        in_txn = rc != 0;
+    }
+out:
+    if (in_txn)
+        hd_casestore_rollback(env->cs);
+    roll_release(&r);
+    return rc;
+}

@@ -362,6 +362,9 @@ typedef struct hd_verify_env {
     int64_t now;            /* seconds since 1970: the clock, passed in */
     uint8_t person_key[32]; /* key of the audit log's person hashes */
     bool record;            /* store the verification and its audit entry */
+    /* The audit log's action: NULL or "verify"; "report" when a report
+     * replays a verification (only the audit entry is recorded). */
+    const char *action;
     /* Filled by hd_verify_env_prepare: the delivery each feed is read
      * from in the view, and the view itself. */
     hd_feed_source feeds[32];

@@ -121,7 +121,8 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
         .record = scratch->data + record_at,
     };
     rc = hd_casestore_audit_add(env->cs, &entry, err);
-    if (rc == 0)
+    /* A report replays a verification already recorded. */
+    if (rc == 0 && strcmp(action, "report"))
         rc = hd_casestore_verification_add(env->cs, &row, err);
     return rc;
 }
@@ -172,8 +173,9 @@ int hd_verify_case(hd_result *out, hd_dossier *d, const hd_verify_env *env,
         goto out;
     rc = hd_casestore_begin(env->cs, err);
     if (rc == 0)
-        rc =
-            hd__verify_record(env, d, out, relied_ids, "verify", &scratch, err);
+        rc = hd__verify_record(env, d, out, relied_ids,
+                               env->action ? env->action : "verify", &scratch,
+                               err);
     if (rc == 0)
         rc = hd_casestore_commit(env->cs, err);
     if (rc)

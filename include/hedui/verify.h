@@ -345,6 +345,11 @@ int hd_verify(hd_result *out, const hd_dossier *dossier,
 int hd_result_record_json(hd_buf *out, const hd_result *r,
                           const hd_application *app);
 
+/* Read a Result record back (what hd_result_record_json wrote): only the
+ * members rules.md defines are filled. HD_EDATA when it is not one. */
+int hd_result_from_record_json(hd_result *out, const char *json, size_t len,
+                               hd_error *err);
+
 /* ----------------------------------------------------- verifying cases */
 
 /*

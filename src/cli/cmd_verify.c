@@ -1,6 +1,7 @@
 /*
  * hedui verify APPLICATION_NO [--json]
- * hedui verify --roll FILE.jsonl --out RESULTS.jsonl [--no-record]
+ * hedui verify --roll FILE.jsonl --out RESULTS.jsonl [--xlsx SUMMARY.xlsx]
+ *              [--no-record]
  *
  * One case: the application must be recorded (`hedui apply import`); the
  * result is printed, and recorded with its audit entry. A roll: every
@@ -10,7 +11,10 @@
  */
 #include "cli/cli.h"
 
+#include <hedui/report.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -162,13 +166,81 @@ static void print_summary(const hd_roll_stats *st)
            (long long)st->bad_lines, (long long)st->records_read);
 }
 
+/* Read one line (without its end) into *line; 0 at the end of the file. */
+static ssize_t next_line(char **line, size_t *cap, FILE *f)
+{
+    ssize_t n = getline(line, cap, f);
+    while (n > 0 && ((*line)[n - 1] == '\n' || (*line)[n - 1] == '\r'))
+        (*line)[--n] = '\0';
+    return n < 0 ? 0 : n ? n : 1;
+}
+
+/*
+ * The roll's XLSX summary, one row per result in roll order: the results
+ * file holds one record per line of the roll that was an application,
+ * in the same order, so the two files are read side by side.
+ */
+static int write_summary(const char *xlsx_path, const char *roll_path,
+                         const char *results_path, int64_t now, hd_error *err)
+{
+    FILE *roll = fopen(roll_path, "r"), *results = fopen(results_path, "r");
+    char *line = NULL, *res = NULL;
+    size_t line_cap = 0, res_cap = 0;
+    hd_xlsx_roll *x = NULL;
+    hd_application app;
+    hd_result r;
+    ssize_t n;
+    int rc = 0;
+
+    memset(&app, 0, sizeof(app));
+    hd_result_init(&r);
+    if (!roll || !results) {
+        rc = hd_error_set(err, HD_EIO, "cannot read %s or %s", roll_path,
+                          results_path);
+        goto out;
+    }
+    rc = hd_xlsx_roll_open(&x, xlsx_path, now, err);
+    while (rc == 0 && (n = next_line(&line, &line_cap, roll)) > 0) {
+        hd_error perr;
+        if (line[0] == '\0')
+            continue;
+        hd_application_release(&app);
+        if (hd_application_parse(&app, line, (size_t)n, &perr))
+            continue; /* not an application: no result either */
+        if ((n = next_line(&res, &res_cap, results)) <= 0) {
+            rc = hd_error_set(err, HD_EDATA, "%s ends early", results_path);
+            break;
+        }
+        hd_result_release(&r);
+        hd_result_init(&r);
+        rc = hd_result_from_record_json(&r, res, (size_t)n, err);
+        if (rc == 0)
+            rc = hd_xlsx_roll_add(x, &r, &app, err);
+    }
+    if (x) {
+        int crc = hd_xlsx_roll_close(x, rc ? NULL : err);
+        rc = rc ? rc : crc;
+    }
+out:
+    if (roll)
+        fclose(roll);
+    if (results)
+        fclose(results);
+    free(line);
+    free(res);
+    hd_application_release(&app);
+    hd_result_release(&r);
+    return rc;
+}
+
 static int verify_roll(const hd_cli_globals *globals, const char *roll_path,
-                       const char *out_path, bool record)
+                       const char *out_path, const char *xlsx_path, bool record)
 {
     hd_cli_verify v;
     hd_roll_stats st;
     hd_error err;
     char msg[1024];
+    int64_t now;
     int rc;
 
     rc = hd_cli_verify_open(&v, globals, 0, &err);
@@ -180,7 +252,10 @@ static int verify_roll(const hd_cli_globals *globals, const char *roll_path,
         rc = hd_verify_roll(&st, &v.env, roll_path, out_path,
                             isatty(STDERR_FILENO) ? progress_bar : NULL, NULL,
                             &err);
+    now = v.env.now;
     hd_cli_verify_close(&v);
+    if (rc == 0 && xlsx_path)
+        rc = write_summary(xlsx_path, roll_path, out_path, now, &err);
     if (rc == 0)
         print_summary(&st);
 out:
@@ -192,7 +267,7 @@ out:
 
 int hd_cmd_verify(const hd_cli_globals *globals, int argc, char **argv)
 {
-    const char *number = NULL, *roll = NULL, *out = NULL;
+    const char *number = NULL, *roll = NULL, *out = NULL, *xlsx = NULL;
     bool json = false, record = true;
 
     hd_log_set_sink(hd_cli_log_to_stderr, NULL);
@@ -205,13 +280,15 @@ int hd_cmd_verify(const hd_cli_globals *globals, int argc, char **argv)
             roll = argv[++i];
         else if (!strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
+        else if (!strcmp(argv[i], "--xlsx") && i + 1 < argc)
+            xlsx = argv[++i];
         else if (argv[i][0] != '-' && !number)
             number = argv[i];
         else
             return usage();
     }
-    if (roll ? (!out || number || json) : (!number || out || !record))
+    if (roll ? (!out || number || json) : (!number || out || xlsx || !record))
         return usage();
-    return roll ? verify_roll(globals, roll, out, record)
+    return roll ? verify_roll(globals, roll, out, xlsx, record)
                 : verify_one(globals, number, json);
 }

@@ -33,5 +33,6 @@ int hd_cmd_gen(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_ingest(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_status(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_quarantine(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_policy(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@ static const hd_cli_command commands[] = {
     {"ingest", "load department deliveries", hd_cmd_ingest},
     {"status", "show what is loaded, per feed", hd_cmd_status},
     {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
+    {"policy", "import, export and show policies", hd_cmd_policy},
     {"help", "show this help", NULL},
 };
 

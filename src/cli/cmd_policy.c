@@ -34,7 +34,8 @@ static int usage(void)
 static int failed(const hd_error *err)
 {
     char msg[1024];
-    fprintf(stderr, "hedui policy: %s\n", hd_error_format(err, msg, sizeof(msg)));
+    fprintf(stderr, "hedui policy: %s\n",
+            hd_error_format(err, msg, sizeof(msg)));
     return 3;
 }
 
@@ -166,8 +167,9 @@ static const char *human(char *out, size_t cap, const hd_params *ps, int id)
         if (num[len - 1] == '.')
             num[--len] = '\0';
         snprintf(out, cap, "%s%s", num,
-                 id == HD_PARAM_LOW_INCOME_FACTOR ? " x dibao_standard"
-                                                  : " months of dibao_standard");
+                 id == HD_PARAM_LOW_INCOME_FACTOR
+                     ? " x dibao_standard"
+                     : " months of dibao_standard");
         return out;
     case HD_PARAM_INCOME_MONTHS:
         snprintf(out, cap, "%d months", v->income_months);
@@ -260,9 +262,9 @@ static void show_json(const hd_params *ps, bool resolved)
     for (int id = 0; id < HD_PARAM_COUNT_; id++) {
         const hd_param_origin *o = &ps->origin[id];
         json_t *p = json_object(), *origin = json_object();
-        bool unset = !resolved && (id == HD_PARAM_DIBAO_STANDARD ||
-                                   (id == HD_PARAM_TEKUN_STANDARD &&
-                                    o->is_default));
+        bool unset =
+            !resolved && (id == HD_PARAM_DIBAO_STANDARD ||
+                          (id == HD_PARAM_TEKUN_STANDARD && o->is_default));
         json_object_set_new(
             p, "text",
             unset ? json_null()

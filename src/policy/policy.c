@@ -28,8 +28,8 @@ const hd__param_info hd__params[HD_PARAM_COUNT_] = {
     [HD_PARAM_VEHICLE_EXEMPT_VALUE] = {"vehicle_exempt_value", PK_MONEY, 0, 0},
     [HD_PARAM_MAX_HOMES] = {"max_homes", PK_INT, 0, 99},
     [HD_PARAM_MAX_AREA_PER_CAPITA] = {"max_area_per_capita", PK_AREA, 0, 0},
-    [HD_PARAM_ENTERPRISE_CAPITAL_LIMIT] = {"enterprise_capital_limit",
-                                           PK_MONEY, 0, 0},
+    [HD_PARAM_ENTERPRISE_CAPITAL_LIMIT] = {"enterprise_capital_limit", PK_MONEY,
+                                           0, 0},
     [HD_PARAM_EARNED_INCOME_DISREGARD] = {"earned_income_disregard", PK_MONEY,
                                           0, 0},
     [HD_PARAM_EXCLUDED_CATEGORIES] = {"excluded_categories", PK_CATS, 0, 0},
@@ -116,8 +116,9 @@ int hd__param_set(hd_param_values *v, hd_param_id id, int64_t value, bool has,
     const hd__param_info *info = &hd__params[id];
 
     if (!has && id != HD_PARAM_MAX_AREA_PER_CAPITA)
-        return hd_error_set(err, HD_EDATA, "no limit is allowed only for "
-                                           "max_area_per_capita");
+        return hd_error_set(err, HD_EDATA,
+                            "no limit is allowed only for "
+                            "max_area_per_capita");
     if (!has)
         value = 0;
     if (value < 0)
@@ -126,13 +127,15 @@ int hd__param_set(hd_param_values *v, hd_param_id id, int64_t value, bool has,
     case PK_MONEY:
     case PK_AREA:
         if (value > HD__MONEY_MAX)
-            return hd_error_set(err, HD_EDATA, "more than 10^12 is not "
-                                               "plausible");
+            return hd_error_set(err, HD_EDATA,
+                                "more than 10^12 is not "
+                                "plausible");
         break;
     case PK_FACTOR:
         if (value > HD__FACTOR_MAX)
-            return hd_error_set(err, HD_EDATA, "more than 100 is not "
-                                               "plausible");
+            return hd_error_set(err, HD_EDATA,
+                                "more than 100 is not "
+                                "plausible");
         break;
     case PK_INT:
         if (value < info->min || value > info->max)
@@ -193,8 +196,7 @@ int hd__param_set(hd_param_values *v, hd_param_id id, int64_t value, bool has,
 
 /* Copy one parameter's value without the checks of hd__param_set: the
  * source was checked when it was built. */
-static void copy_param(hd_param_values *dst, const hd_param_values *src,
-                       int id)
+static void copy_param(hd_param_values *dst, const hd_param_values *src, int id)
 {
     switch ((hd_param_id)id) {
     case HD_PARAM_DIBAO_STANDARD:
@@ -522,7 +524,8 @@ int hd_policy_resolve(hd_params *out, const hd_policy *policy,
         out->v.dibao_standard_fen = 0;
         out->origin[HD_PARAM_DIBAO_STANDARD].source = NULL;
         return hd_error_set(err, HD_ENOTFOUND,
-                            "policy: no dibao_standard resolves for %s", region);
+                            "policy: no dibao_standard resolves for %s",
+                            region);
     }
     return 0;
 }
@@ -546,8 +549,8 @@ static int copy_entry(hd_policy *dst, const hd__pentry *src, hd_error *err)
         /* Consecutive parameters share a source: copy it once. */
         if (id > 0 && src->source[id] == src->source[id - 1])
             e->source[id] = e->source[id - 1];
-        else if (!(e->source[id] = hd__policy_intern(
-                       dst, src->source[id], strlen(src->source[id]))))
+        else if (!(e->source[id] = hd__policy_intern(dst, src->source[id],
+                                                     strlen(src->source[id]))))
             return hd_error_set(err, HD_ENOMEM, "out of memory");
     }
     return 0;
@@ -572,9 +575,7 @@ int hd_policy_merge(hd_policy **out, const hd_policy *current,
         return hd_error_set(err, HD_EINVAL, "policy: nothing to merge");
     if ((rc = hd__policy_new(&p, err)) != 0)
         return rc;
-    nat = imported->has_national ? imported
-          : current              ? current
-                                 : NULL;
+    nat = imported->has_national ? imported : current ? current : NULL;
     if (nat) {
         p->has_national = nat->has_national;
         p->national = nat->national;

@@ -109,8 +109,7 @@ static int parse_categories(int64_t *out, hd_str s, hd_error *err)
         if (code < 0 || code >= 32)
             return hd_error_set(err, HD_EDATA,
                                 "unknown tax_income category \"%.*s\"",
-                                (int)(item.len > 40 ? 40 : item.len),
-                                item.ptr);
+                                (int)(item.len > 40 ? 40 : item.len), item.ptr);
         set |= 1u << code;
         start = i + 1;
     }

@@ -181,8 +181,9 @@ static int json_region(char region[7], json_t *val, const char *name,
     if (!hd_region_code_valid(s, len))
         return bad(err, name, field, "not a county, city or province code");
     if (!(r = hd_region_find(s, len)))
-        return bad(err, name, field, "unknown region (not in the region "
-                                     "table)");
+        return bad(err, name, field,
+                   "unknown region (not in the region "
+                   "table)");
     memcpy(region, s, 6);
     region[6] = '\0';
     return 0;
@@ -247,8 +248,8 @@ static int parse_json(hd_policy **out, const char *name, const char *text,
         if ((rc = json_params(e, national, name, "national", true, err)) != 0)
             goto out;
         if (national_sources &&
-            (rc = json_sources(p, e, national_sources, name,
-                               "national_sources", err)) != 0)
+            (rc = json_sources(p, e, national_sources, name, "national_sources",
+                               err)) != 0)
             goto out;
     } else if (national_sources) {
         rc = bad(err, name, "national_sources", "sources without national");
@@ -407,9 +408,9 @@ static int write_json(hd_buf *out, const hd_policy *p, bool store,
     int rc = 0;
 
     json_object_set_new(root, "standard", json_string(STANDARD));
-    json_object_set_new(root, "national",
-                        params_json(&p->national,
-                                    HD__PARAM_ALL & ~HD__PARAM_REGIONAL));
+    json_object_set_new(
+        root, "national",
+        params_json(&p->national, HD__PARAM_ALL & ~HD__PARAM_REGIONAL));
     if (store)
         json_object_set_new(root, "national_sources",
                             sources_json(p->national_source, HD__PARAM_ALL));

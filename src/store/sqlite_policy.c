@@ -34,8 +34,9 @@ int hd_casestore_policy_put(hd_casestore *cs, int64_t *version_out,
     if (!db)
         return hd_error_set(err, HD_EINVAL, "case store: not SQLite");
     if (!source || !sha256 || !content)
-        return hd_error_set(err, HD_EINVAL, "case store: policy without "
-                                            "content");
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: policy without "
+                            "content");
     if ((src = sqlite3_exec(db, "SAVEPOINT policy_put", NULL, NULL, NULL)) !=
         SQLITE_OK)
         return hd__sqlite_error(db, err, src, "policy: savepoint");

@@ -22,8 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc;
 
     hd_error_clear(&err);
-    rc = hd_policy_parse_mem(&p, "fuzz.policy", (const char *)data, size,
-                             &err);
+    rc = hd_policy_parse_mem(&p, "fuzz.policy", (const char *)data, size, &err);
     if (rc != 0) {
         if (rc != HD_EDATA || p || err.line <= 0)
             abort();

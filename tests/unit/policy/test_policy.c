@@ -113,9 +113,8 @@ static void test_parse_own_format(void **state)
     assert_int_equal(ps.v.excluded_categories,
                      (1u << incidental) | (1u << transfer));
     assert_int_equal(ps.v.financial_limit_months_dibao_x10000, 182500);
-    assert_string_equal(
-        ps.origin[HD_PARAM_FINANCIAL_LIMIT_MONTHS_DIBAO].source,
-        "second document");
+    assert_string_equal(ps.origin[HD_PARAM_FINANCIAL_LIMIT_MONTHS_DIBAO].source,
+                        "second document");
     assert_int_equal(ps.v.income_months, 6);
     assert_int_equal(ps.v.old_age, 55);
     assert_int_equal(ps.v.max_homes, 0);
@@ -162,8 +161,8 @@ static void test_own_format_errors(void **state)
          "bad value"},
         {"[330100 2025-07-01]\nsource = s\nold_age = none\n", 3, "old_age",
          "bad value"},
-        {"[330100 2025-07-01]\nsource = s\nexcluded_categories = wage, x\n",
-         3, "excluded_categories", "unknown tax_income category"},
+        {"[330100 2025-07-01]\nsource = s\nexcluded_categories = wage, x\n", 3,
+         "excluded_categories", "unknown tax_income category"},
         {"[330100 2025-07-01]\nsource = s\nmax_area_per_capita = 1.234\n", 3,
          "max_area_per_capita", "bad value"},
         {"\n[990100 2025-07-01]\n", 2, "region", "unknown region"},
@@ -180,8 +179,8 @@ static void test_own_format_errors(void **state)
         {"[330100 2025-07-01]\nsource = s\n[330106 2025-07-01]\nold_age = "
          "50\n",
          4, "old_age", "no source in effect"},
-        {"[national]\nsource = s\ndibao_standard = 1000\n", 3,
-         "dibao_standard", "must be set per region"},
+        {"[national]\nsource = s\ndibao_standard = 1000\n", 3, "dibao_standard",
+         "must be set per region"},
         {"old_age = 50\n", 1, "", "outside a section"},
         {"[330100 2025-07-01]\nsource = s\njust words\n", 3, "",
          "expected key = value"},
@@ -308,8 +307,8 @@ static void test_interchange_errors(void **state)
          "regions[1].params.dibao_standard", "expected an integer", 0},
         {REG("{\"dibao_standard\": 1.5}"), "regions[1].params.dibao_standard",
          "expected an integer", 0},
-        {REG("{\"dibao_standard\": null}"),
-         "regions[1].params.dibao_standard", "null", 0},
+        {REG("{\"dibao_standard\": null}"), "regions[1].params.dibao_standard",
+         "null", 0},
         {REG("{\"low_income_factor\": 2}"),
          "regions[1].params.low_income_factor", "decimal string", 0},
         {REG("{\"low_income_factor\": \"1.23456\"}"),
@@ -361,9 +360,9 @@ static void test_interchange_errors(void **state)
         hd_policy *p = NULL;
         hd_error err;
         hd_error_clear(&err);
-        assert_int_equal(hd_policy_interchange_parse(&p, "x.json", text,
-                                                     strlen(text), &err),
-                         HD_EDATA);
+        assert_int_equal(
+            hd_policy_interchange_parse(&p, "x.json", text, strlen(text), &err),
+            HD_EDATA);
         assert_string_equal(err.field, "regions[1].params.old_age");
         assert_non_null(strstr(err.msg, "overlapping dates"));
     }
@@ -403,9 +402,8 @@ static void test_round_trip(void **state)
     assert_non_null(strstr(c.ptr, "\"tekun_standard\": 200000"));
     /* Regions in code order: the city before the county. */
     assert_true(strstr(c.ptr, "330100") < strstr(c.ptr, "330106"));
-    assert_int_equal(hd_policy_interchange_parse(&inter, "i", c.ptr, c.len,
-                                                 &err),
-                     0);
+    assert_int_equal(
+        hd_policy_interchange_parse(&inter, "i", c.ptr, c.len, &err), 0);
     for (int k = 0; k < 4; k++) {
         static const char *const regions[] = {"330106", "330102", "330100",
                                               "330000"};
@@ -447,9 +445,12 @@ static void level_entry(char *buf, size_t cap, const char *header, int level)
              "earned_income_disregard = %d\n"
              "excluded_categories = %s\n"
              "old_age = %d\n",
-             header, level, 1000 + level, 2000 + level, level, level, 10 + level,
-             20 + level, 30 + level, level, 40 + level, 50 + level, 60 + level,
-             level == 1 ? "wage" : level == 2 ? "labor" : "royalty",
+             header, level, 1000 + level, 2000 + level, level, level,
+             10 + level, 20 + level, 30 + level, level, 40 + level, 50 + level,
+             60 + level,
+             level == 1   ? "wage"
+             : level == 2 ? "labor"
+                          : "royalty",
              50 + level);
 }
 
@@ -510,8 +511,7 @@ static void test_inheritance_every_parameter(void **state)
         assert_int_equal(ps.v.low_income_factor_x10000, 15000);
         assert_int_equal(ps.v.income_months, 12);
         assert_int_equal(ps.v.financial_limit_months_dibao_x10000, 240000);
-        assert_int_equal(ps.v.financial_limit_months_low_income_x10000,
-                         360000);
+        assert_int_equal(ps.v.financial_limit_months_low_income_x10000, 360000);
         assert_int_equal(ps.v.vehicle_exempt_value_fen, 0);
         assert_int_equal(ps.v.max_homes, 1);
         assert_false(ps.v.has_max_area_per_capita);
@@ -713,9 +713,9 @@ static void test_store_versions(void **state)
     hd_policy_free(loaded);
 
     assert_int_equal(hd_policy_store_load(&loaded, cs, 1, &err), 0);
-    assert_int_equal(hd_policy_resolve(&ps, loaded, "310101", d("2025-01-01"),
-                                       NULL),
-                     HD_ENOTFOUND);
+    assert_int_equal(
+        hd_policy_resolve(&ps, loaded, "310101", d("2025-01-01"), NULL),
+        HD_ENOTFOUND);
     hd_policy_free(loaded);
     assert_int_equal(hd_policy_store_load(&loaded, cs, 3, &err), HD_ENOTFOUND);
 
@@ -763,9 +763,8 @@ static void test_generator_policy(void **state)
     int compared = 0, refused = 0;
 
     hd_error_clear(&err);
-    assert_int_equal(hd__gen_world_build(&world, d("2026-11-01"), applied_on,
-                                         &err),
-                     0);
+    assert_int_equal(
+        hd__gen_world_build(&world, d("2026-11-01"), applied_on, &err), 0);
     hd_buf_init(&json, HD_BUF_DEFAULT_MAX);
     assert_int_equal(hd_gen_policy_json(&json, &world.policy), 0);
     assert_int_equal(hd_policy_interchange_parse(&p, "policy.json", json.ptr,

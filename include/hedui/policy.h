@@ -112,4 +112,83 @@ int64_t hd_policy_version(const hd_policy *policy);
 
 void hd_policy_free(hd_policy *policy);
 
+/* ------------------------------------------------------------ reading */
+
+/*
+ * The project's own policy file format (docs/policy.md): sections
+ * `[national]` and `[REGION YYYY-MM-DD]`, `key = value` lines, a
+ * `source = ...` line in force for every parameter. Errors are HD_EDATA
+ * with err's file (`name`), line and field (the parameter, or "region",
+ * "effective_from", "source") set; a text with an error gives no policy.
+ * `text` need not be NUL-terminated.
+ */
+int hd_policy_parse_mem(hd_policy **out, const char *name, const char *text,
+                        size_t len, hd_error *err);
+
+/*
+ * Read a policy from `path`: a file ending in ".json" is the
+ * hedui-policy/1 interchange form; a directory is every "*.policy" file
+ * in it, in name order, loaded together (overlaps across files are
+ * errors); any other file is the own format. HD_EIO when unreadable.
+ */
+int hd_policy_read_path(hd_policy **out, const char *path, hd_error *err);
+
+/*
+ * The hedui-policy/1 interchange JSON of rules.md ("Policy interchange"),
+ * strict: unknown members and parameters are errors, money and areas are
+ * integers, factors decimal strings (financial_limit_months_* may also be
+ * integers), null only for max_area_per_capita. err's field names the
+ * member ("regions[3].params.dibao_standard", indices from 0); its line
+ * is set for JSON syntax errors.
+ */
+int hd_policy_interchange_parse(hd_policy **out, const char *name,
+                                const char *text, size_t len, hd_error *err);
+/* Append the interchange form to `out`: national first with every
+ * parameter it has, regions sorted by region then effective_from,
+ * parameters in rules.md's table order. Deterministic. */
+int hd_policy_interchange_write(hd_buf *out, const hd_policy *policy,
+                                hd_error *err);
+
+/* The store's own JSON form: the interchange form plus the sources
+ * ("national_sources", and "sources" in each entry, parameter name to
+ * source text). It is the content of a case-store policy version. */
+int hd_policy_store_parse(hd_policy **out, const char *name, const char *text,
+                          size_t len, hd_error *err);
+int hd_policy_store_write(hd_buf *out, const hd_policy *policy, hd_error *err);
+
+/*
+ * Merge an import into the policy in force. For every region that
+ * `imported` names, its entries replace all of that region's entries in
+ * `current`; other regions keep theirs. `imported`'s national block, when
+ * it has one, replaces the national defaults as a whole (a parameter it
+ * does not set takes rules.md's default); without one the current
+ * defaults stay (rules.md's when `current` is NULL). The result has
+ * version 0.
+ */
+int hd_policy_merge(hd_policy **out, const hd_policy *current,
+                    const hd_policy *imported, hd_error *err);
+
+/* Does the policy have a national block of its own (a [national]
+ * section, or the JSON's "national")? */
+bool hd_policy_has_national(const hd_policy *policy);
+
+/* ------------------------------------------------------------ storing */
+
+typedef struct hd_casestore hd_casestore;
+
+/* Load stored version `version` (0: the latest) from the case store.
+ * HD_ENOTFOUND when there is none. */
+int hd_policy_store_load(hd_policy **out, hd_casestore *cs, int64_t version,
+                         hd_error *err);
+
+/*
+ * Merge `imported` with the latest stored version and store the result
+ * as a new version, recording `source` (where it came from) and `now`
+ * (seconds since 1970). *version_out gets the new version, or 0 when the
+ * result is the same content as the latest version (nothing stored).
+ */
+int hd_policy_store_import(int64_t *version_out, hd_casestore *cs,
+                           const hd_policy *imported, const char *source,
+                           int64_t now, hd_error *err);
+
 #endif

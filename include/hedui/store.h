@@ -279,7 +279,8 @@ int hd_casestore_ingest_logs(hd_casestore *cs,
  * Policy versions (src/store/sqlite_policy.c). Each import stores the
  * whole policy then in force as a new version; `content` is the policy
  * module's own JSON form, `sha256` its hash (an import giving the same
- * content as the latest version stores nothing).
+ * content as the latest version stores nothing: *version_out is then
+ * 0). Versions are numbered 1, 2, ... in the order stored.
  */
 int hd_casestore_policy_put(hd_casestore *cs, int64_t *version_out,
                             const char *source, const char *sha256,

@@ -55,5 +55,6 @@ int hd_cmd_status(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_quarantine(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_verify(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_policy(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

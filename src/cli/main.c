@@ -11,6 +11,7 @@ static const hd_cli_command commands[] = {
     {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
     {"verify", "verify an application, or a whole roll", hd_cmd_verify},
     {"report", "write the report of a verified application", hd_cmd_report},
+    {"policy", "import, export and show policies", hd_cmd_policy},
     {"help", "show this help", NULL},
 };
 

@@ -24,6 +24,9 @@ const char *rp_figure_name(hd_figure_id id);
 const char *rp_figure_zh(hd_figure_id id);
 const char *rp_param_name(hd_param_id id);
 const char *rp_feed_zh(const hd_feed *feed);
+/* Chinese for a code value or a source note ("residential" -> 住宅), or
+ * the word itself. */
+const char *rp_word_zh(const char *word);
 /* The unit of a test's figure and limit: "fen", "m2x100" or "count". */
 const char *rp_test_unit(hd_code code);
 

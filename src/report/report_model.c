@@ -345,17 +345,20 @@ static void sources_of(rp_doc *d, const hd_result *r, const hd_application *app,
         if (!strcmp(feed, "real_estate"))
             detail = fmt(d, "面积 %s m²，份额 %s%%，用途 %s",
                          col_text(d, rec, "area"), col_text(d, rec, "share"),
-                         col_text(d, rec, "use"));
+                         rp_word_zh(col_text(d, rec, "use")));
         else if (!strcmp(feed, "vehicle"))
-            detail = fmt(d, "类型 %s，价值 %s元", col_text(d, rec, "type"),
+            detail = fmt(d, "类型 %s，价值 %s元",
+                         rp_word_zh(col_text(d, rec, "type")),
                          col_text(d, rec, "value"));
         else if (!strcmp(feed, "enterprise"))
             detail = fmt(d, "%s，%s，出资 %s元", col_text(d, rec, "name"),
-                         col_text(d, rec, "role"), col_text(d, rec, "capital"));
+                         rp_word_zh(col_text(d, rec, "role")),
+                         col_text(d, rec, "capital"));
         else if (rec && hd_feed_column(rec->feed, "period") >= 0)
             detail = fmt(d, "%s 月", col_text(d, rec, "period"));
         if (s->note)
-            detail = fmt(d, "%s%s%s", detail, detail[0] ? "；" : "", s->note);
+            detail = fmt(d, "%s%s%s", detail, detail[0] ? "；" : "",
+                         rp_word_zh(s->note));
         if (fig == HD_FIGURE_HOMES)
             amount = fmt(d, "%s m²", rp_area(a, s->amount));
         else if (fig == HD_FIGURE_VEHICLES || fig == HD_FIGURE_ENTERPRISE ||

@@ -191,6 +191,37 @@ const char *rp_feed_zh(const hd_feed *feed)
     return feed ? feed->name : "?";
 }
 
+/* Chinese for the code values and notes the asset and source tables
+ * show; anything not listed is shown as it is. */
+const char *rp_word_zh(const char *word)
+{
+    static const struct {
+        const char *en;
+        const char *zh;
+    } t[] = {{"residential", "住宅"},
+             {"commercial", "商业"},
+             {"office", "办公"},
+             {"industrial", "工业"},
+             {"other", "其他"},
+             {"car", "小型汽车"},
+             {"truck", "货车"},
+             {"motorcycle", "摩托车"},
+             {"disability", "残疾人专用车"},
+             {"farm", "农用车"},
+             {"legal_rep", "法定代表人"},
+             {"shareholder", "股东"},
+             {"individual", "个体工商户"},
+             {"estimated wage", "估算工资"},
+             {"contribution deducted", "扣除个人缴费"},
+             {"tax deducted", "扣除个人所得税"},
+             {"undeclared spouse", "未申报的配偶"},
+             {"excluded category", "不计入的收入类别"}};
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (!strcmp(word, t[i].en))
+            return t[i].zh;
+    return word;
+}
+
 const char *rp_test_unit(hd_code code)
 {
     switch (code) {

@@ -97,7 +97,7 @@ static void fails_page_shows_the_tables(void **state)
     has(&b, "面积 89.50 m²，份额 100%");
     has(&b, "real_estate（不动产登记） · NR-330100-2026-10-31 · "
             "330106********0021|浙(2019)杭州市不动产权第0012345号");
-    has(&b, "类型 car，价值 85000.00元");
+    has(&b, "类型 小型汽车，价值 85000.00元");
     /* tests: 1.5 x 1510.00 yuan = 2265.00 yuan, failed */
     has(&b, "<td>低保边缘</td><td>家庭人均月收入</td><td "
             "class=\"r\">2,300.00元</td><td class=\"r\">2,265.00元</td>"

@@ -319,6 +319,10 @@ typedef struct hd_result {
     size_t source_count;
     hd_declared_diff diffs[4];
     int diff_count;
+    /* The delivery each feed was read from (by feed id), copied from the
+     * dossier's `feeds`, so that reports show the figures' as_of dates
+     * and delivery ids without the dossier. */
+    hd_feed_source feeds[32];
     hd_arena arena; /* tests, months, sources */
 } hd_result;
 

@@ -334,8 +334,8 @@ void hd_result_release(hd_result *r);
  * gate's outcome) and the parameters. `params` is NULL when no
  * dibao_standard resolves for the application's region (the application
  * is then refused). docs/verification.md says how each figure is
- * computed and which readings of rules.md were chosen. `out` must have been initialised;
- * it borrows from `dossier` (sources), which must outlive it.
+ * computed and which readings of rules.md were chosen. `out` must have been
+ * initialised; it borrows from `dossier` (sources), which must outlive it.
  * Returns 0 or HD_ENOMEM.
  */
 int hd_verify(hd_result *out, const hd_dossier *dossier,

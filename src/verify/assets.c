@@ -70,8 +70,8 @@ static void add_enterprise(vf_state *st, const hd_dossier_record *rec)
         (role == VF_ENT_ROLE_LEGAL_REP || role == VF_ENT_ROLE_SHAREHOLDER) &&
         v[VF_ENT_CAPITAL].num > st->p->enterprise_capital_limit_fen) {
         st->enterprises++;
-        hd__verify_source(st, HD_FIGURE_ENTERPRISE, rec,
-                          v[VF_ENT_CAPITAL].num, "counted enterprise");
+        hd__verify_source(st, HD_FIGURE_ENTERPRISE, rec, v[VF_ENT_CAPITAL].num,
+                          "counted enterprise");
     }
 }
 

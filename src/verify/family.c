@@ -72,8 +72,9 @@ static void read_member_records(vf_state *st)
                 m->death = rec;
             break;
         case VF_FEED_MARRIAGE:
-            if (!m->marriage || rec->row.values[VF_MARRIAGE_DATE].num >
-                                    m->marriage->row.values[VF_MARRIAGE_DATE].num)
+            if (!m->marriage ||
+                rec->row.values[VF_MARRIAGE_DATE].num >
+                    m->marriage->row.values[VF_MARRIAGE_DATE].num)
                 m->marriage = rec;
             break;
         case VF_FEED_DISABILITY: {

@@ -86,8 +86,7 @@ static void asset_tests(program_ctx *c, int64_t months_x10000)
     const hd_figures *fig = &st->r->figures;
 
     limit(c, HD_FAIL_FINANCIAL_ASSETS, fig->pca_fen,
-          product(months_x10000, p->dibao_standard_fen), HD_FACTOR_SCALE,
-          true);
+          product(months_x10000, p->dibao_standard_fen), HD_FACTOR_SCALE, true);
     yes_no(c, HD_FAIL_VEHICLE, fig->vehicles, fig->vehicles > 0);
     limit(c, HD_FAIL_HOMES, fig->homes, p->max_homes, 1, true);
     if (p->has_max_area_per_capita)

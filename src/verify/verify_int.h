@@ -76,7 +76,7 @@ enum {
 
 /* Code indices (hd_value.num of a code column). */
 enum {
-    VF_HUKOU_STATUS_DECEASED = 1, /* "2" */
+    VF_HUKOU_STATUS_DECEASED = 1,   /* "2" */
     VF_MARRIAGE_EVENT_MARRIAGE = 0, /* "1" */
     VF_TAX_CATEGORY_WAGE = 0,
     VF_SI_KIND_CONTRIB = 0,
@@ -87,21 +87,21 @@ enum {
     VF_RE_USE_COMMERCIAL = 1,
     VF_RE_USE_OFFICE = 2,
     VF_RE_USE_INDUSTRIAL = 3,
-    VF_RE_STATUS_VALID = 0,      /* "1" */
+    VF_RE_STATUS_VALID = 0, /* "1" */
     VF_VEHICLE_TYPE_CAR = 0,
     VF_VEHICLE_TYPE_TRUCK = 1,
     VF_VEHICLE_STATUS_VALID = 0, /* "1" */
     VF_ENT_ROLE_LEGAL_REP = 0,
     VF_ENT_ROLE_SHAREHOLDER = 1,
-    VF_ENT_STATUS_ACTIVE = 0,    /* "1" */
-    VF_DISABILITY_LEVEL_1 = 0,   /* "1" */
-    VF_DISABILITY_LEVEL_2 = 1    /* "2" */
+    VF_ENT_STATUS_ACTIVE = 0,  /* "1" */
+    VF_DISABILITY_LEVEL_1 = 0, /* "1" */
+    VF_DISABILITY_LEVEL_2 = 1  /* "2" */
 };
 
 /* The feeds a verification reads: all but unemployment (rules.md
  * section 7); the same set as consent's hd_verify_feed_mask. */
 #define VF_READ_FEED_MASK                                                      \
-    ((uint32_t)(((1u << (VF_FEED_DISABILITY + 1)) - 2u) &                     \
+    ((uint32_t)(((1u << (VF_FEED_DISABILITY + 1)) - 2u) &                      \
                 ~(1u << VF_FEED_UNEMPLOYMENT)))
 
 /* What verification learned about one declared member. */
@@ -130,8 +130,8 @@ typedef struct vf_state {
     const hd_param_values *p;
     hd_result *r;
     vf_member m[HD_MAX_MEMBERS];
-    int n;       /* |F| */
-    int months;  /* income_months, at least 1 */
+    int n;      /* |F| */
+    int months; /* income_months, at least 1 */
     int32_t window_first;
     vf_cell *cells;          /* [member * months + k] for every declared */
     hd_month_income *income; /* the same layout */

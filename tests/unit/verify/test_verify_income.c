@@ -21,16 +21,16 @@ static void test_components(void **state)
      * deducted, and no estimation: a wage row exists) */
     vt_row(&t, 0, "tax_income", "2026-10", "wage", "", "3000.00", "100.00",
            NULL);
-    vt_row(&t, 0, "social_insurance", "2026-10", "contrib", "4000.00",
-           "320.00", "", NULL);
+    vt_row(&t, 0, "social_insurance", "2026-10", "contrib", "4000.00", "320.00",
+           "", NULL);
     /* other: labour 500.00 - tax 20.00 */
     vt_row(&t, 0, "tax_income", "2026-09", "labor", "", "500.00", "20.00",
            NULL);
     /* benefits: pension 800.00, unemployment 100.00, injury 50.00 */
     vt_row(&t, 0, "social_insurance", "2026-08", "pension", "", "800.00", "",
            NULL);
-    vt_row(&t, 0, "social_insurance", "2026-08", "unemployment", "",
-           "100.00", "", NULL);
+    vt_row(&t, 0, "social_insurance", "2026-08", "unemployment", "", "100.00",
+           "", NULL);
     vt_row(&t, 0, "social_insurance", "2026-08", "injury", "", "50.00", "",
            NULL);
     /* wage months have no estimate; 2026-08 has none either (no base) */
@@ -58,8 +58,8 @@ static void test_estimated_from_contrib_base(void **state)
     vt t;
     (void)state;
     one_member(&t);
-    vt_row(&t, 0, "social_insurance", "2026-05", "contrib", "3500.00",
-           "280.00", "", NULL);
+    vt_row(&t, 0, "social_insurance", "2026-05", "contrib", "3500.00", "280.00",
+           "", NULL);
     vt_run(&t);
     /* no wage row in 2026-05: wage = base 3500.00; I = 350000 - 28000 */
     assert_int_equal(t.r.figures.income_fen, 322000);
@@ -83,8 +83,8 @@ static void test_estimated_from_provident_fund(void **state)
     vt t;
     (void)state;
     one_member(&t);
-    vt_row(&t, 0, "provident_fund", "2026-05", "2800.00", "560.00",
-           "10000.00", NULL);
+    vt_row(&t, 0, "provident_fund", "2026-05", "2800.00", "560.00", "10000.00",
+           NULL);
     vt_run(&t);
     /* wage = provident fund base 2800.00; nothing deducted */
     assert_int_equal(t.r.figures.income_fen, 280000);
@@ -98,13 +98,13 @@ static void test_estimated_from_larger_base(void **state)
     (void)state;
     one_member(&t);
     /* 2026-03: provident fund larger: 3200.00 - contribution 240.00 */
-    vt_row(&t, 0, "social_insurance", "2026-03", "contrib", "3000.00",
-           "240.00", "", NULL);
+    vt_row(&t, 0, "social_insurance", "2026-03", "contrib", "3000.00", "240.00",
+           "", NULL);
     vt_row(&t, 0, "provident_fund", "2026-03", "3200.00", "640.00", "0.00",
            NULL);
     /* 2026-04: contribution base larger: 3300.00 - 264.00 */
-    vt_row(&t, 0, "social_insurance", "2026-04", "contrib", "3300.00",
-           "264.00", "", NULL);
+    vt_row(&t, 0, "social_insurance", "2026-04", "contrib", "3300.00", "264.00",
+           "", NULL);
     vt_row(&t, 0, "provident_fund", "2026-04", "3200.00", "640.00", "0.00",
            NULL);
     vt_run(&t);
@@ -121,10 +121,10 @@ static void test_zero_wage_row_is_a_wage_row(void **state)
     (void)state;
     one_member(&t);
     vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "0.00", "0.00", NULL);
-    vt_row(&t, 0, "social_insurance", "2026-05", "contrib", "3000.00",
-           "240.00", "", NULL);
-    vt_row(&t, 0, "social_insurance", "2026-05", "pension", "", "1000.00",
+    vt_row(&t, 0, "social_insurance", "2026-05", "contrib", "3000.00", "240.00",
            "", NULL);
+    vt_row(&t, 0, "social_insurance", "2026-05", "pension", "", "1000.00", "",
+           NULL);
     vt_run(&t);
     /* no estimate: I = 0 + 100000 - 24000 (an estimate would give
      * 376000) */
@@ -139,10 +139,9 @@ static void test_excluded_category_tax_deducted(void **state)
     (void)state;
     one_member(&t);
     t.p.v.excluded_categories = 1u << 5; /* interest */
-    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "2000.00", "0.00",
+    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "2000.00", "0.00", NULL);
+    vt_row(&t, 0, "tax_income", "2026-05", "interest", "", "1000.00", "200.00",
            NULL);
-    vt_row(&t, 0, "tax_income", "2026-05", "interest", "", "1000.00",
-           "200.00", NULL);
     vt_run(&t);
     /* interest not counted, its tax deducted: 200000 - 20000 */
     assert_int_equal(t.r.figures.income_fen, 180000);
@@ -157,18 +156,16 @@ static void test_disregard_capped_by_wage(void **state)
     one_member(&t);
     t.p.v.earned_income_disregard_fen = 50000; /* 500.00 a month */
     /* 2026-01: wage 300.00 < 500.00: disregard 300.00, adds 0 */
-    vt_row(&t, 0, "tax_income", "2026-01", "wage", "", "300.00", "0.00",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-01", "wage", "", "300.00", "0.00", NULL);
     /* 2026-02: wage 2000.00: disregard 500.00, adds 150000 */
-    vt_row(&t, 0, "tax_income", "2026-02", "wage", "", "2000.00", "0.00",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-02", "wage", "", "2000.00", "0.00", NULL);
     /* 2026-03: estimated 1000.00 from the base, minus 80.00 and the
      * disregard 500.00: adds 42000 */
-    vt_row(&t, 0, "social_insurance", "2026-03", "contrib", "1000.00",
-           "80.00", "", NULL);
-    /* 2026-04: no wage, no base: disregard 0; pension 200.00 */
-    vt_row(&t, 0, "social_insurance", "2026-04", "pension", "", "200.00",
+    vt_row(&t, 0, "social_insurance", "2026-03", "contrib", "1000.00", "80.00",
            "", NULL);
+    /* 2026-04: no wage, no base: disregard 0; pension 200.00 */
+    vt_row(&t, 0, "social_insurance", "2026-04", "pension", "", "200.00", "",
+           NULL);
     vt_run(&t);
     assert_int_equal(t.r.figures.income_fen, 0 + 150000 + 42000 + 20000);
     assert_int_equal(t.r.months[2].disregard_fen, 30000);
@@ -182,8 +179,7 @@ static void test_income_floored_at_zero(void **state)
     vt t;
     (void)state;
     one_member(&t);
-    vt_row(&t, 0, "tax_income", "2026-05", "labor", "", "0.00", "50.00",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-05", "labor", "", "0.00", "50.00", NULL);
     vt_run(&t);
     /* -5000 floored at 0 */
     assert_int_equal(t.r.figures.income_fen, 0);
@@ -197,23 +193,15 @@ static void test_window_edges(void **state)
     (void)state;
     one_member(&t);
     /* the month before W and the application month do not count */
-    vt_row(&t, 0, "tax_income", "2025-10", "wage", "", "1000.00", "0.00",
-           NULL);
-    vt_row(&t, 0, "tax_income", "2026-11", "wage", "", "1000.00", "0.00",
-           NULL);
-    vt_row(&t, 0, "medical", "2025-10", "100.00", "50.00", "50.00", "0",
-           NULL);
-    vt_row(&t, 0, "medical", "2026-11", "100.00", "50.00", "50.00", "0",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2025-10", "wage", "", "1000.00", "0.00", NULL);
+    vt_row(&t, 0, "tax_income", "2026-11", "wage", "", "1000.00", "0.00", NULL);
+    vt_row(&t, 0, "medical", "2025-10", "100.00", "50.00", "50.00", "0", NULL);
+    vt_row(&t, 0, "medical", "2026-11", "100.00", "50.00", "50.00", "0", NULL);
     /* the first and the last month of W do */
-    vt_row(&t, 0, "tax_income", "2025-11", "wage", "", "100.00", "0.00",
-           NULL);
-    vt_row(&t, 0, "tax_income", "2026-10", "wage", "", "100.00", "0.00",
-           NULL);
-    vt_row(&t, 0, "medical", "2025-11", "30.00", "10.00", "20.00", "0",
-           NULL);
-    vt_row(&t, 0, "medical", "2026-10", "30.00", "20.00", "10.00", "1",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2025-11", "wage", "", "100.00", "0.00", NULL);
+    vt_row(&t, 0, "tax_income", "2026-10", "wage", "", "100.00", "0.00", NULL);
+    vt_row(&t, 0, "medical", "2025-11", "30.00", "10.00", "20.00", "0", NULL);
+    vt_row(&t, 0, "medical", "2026-10", "30.00", "20.00", "10.00", "1", NULL);
     vt_run(&t);
     assert_int_equal(t.r.figures.income_fen, 20000);
     /* E = 20.00 + 10.00 */
@@ -229,10 +217,8 @@ static void test_per_capita_truncation(void **state)
     vt_member(&t, "19800101", 11, "02");
     vt_member(&t, "19820202", 22, "10");
     vt_hukou_all(&t);
-    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "1000.00", "0.00",
-           NULL);
-    vt_row(&t, 1, "medical", "2026-06", "100.00", "50.00", "50.00", "0",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "1000.00", "0.00", NULL);
+    vt_row(&t, 1, "medical", "2026-06", "100.00", "50.00", "50.00", "0", NULL);
     vt_run(&t);
     /* pci = 100000 / (12 x 2) = 4166 (24 x 4166 = 99984);
      * pci_after = (100000 - 5000) / 24 = 3958 (24 x 3958 = 94992) */
@@ -249,8 +235,7 @@ static void test_pci_after_floored(void **state)
     vt t;
     (void)state;
     one_member(&t);
-    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "100.00", "0.00",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "100.00", "0.00", NULL);
     vt_row(&t, 0, "medical", "2026-06", "500.00", "300.00", "200.00", "0",
            NULL);
     vt_run(&t);
@@ -269,13 +254,11 @@ static void test_deceased_member_leaves_f(void **state)
     vt_member(&t, "19500303", 33, "50");
     vt_hukou_all(&t);
     vt_row(&t, 1, "death", "2026-02-01", NULL);
-    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "1200.00", "0.00",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "1200.00", "0.00", NULL);
     /* the deceased's pension, medical and deposit are not counted */
-    vt_row(&t, 1, "social_insurance", "2026-01", "pension", "", "3000.00",
-           "", NULL);
-    vt_row(&t, 1, "medical", "2026-01", "100.00", "0.00", "100.00", "0",
+    vt_row(&t, 1, "social_insurance", "2026-01", "pension", "", "3000.00", "",
            NULL);
+    vt_row(&t, 1, "medical", "2026-01", "100.00", "0.00", "100.00", "0", NULL);
     vt_row(&t, 1, "deposit", "B001", "6222****0001", "demand", "50000.00",
            NULL);
     vt_run(&t);
@@ -296,10 +279,8 @@ static void test_other_months_setting(void **state)
     (void)state;
     one_member(&t);
     t.p.v.income_months = 6; /* W = 2026-05 ... 2026-10 */
-    vt_row(&t, 0, "tax_income", "2026-04", "wage", "", "1000.00", "0.00",
-           NULL);
-    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "700.00", "0.00",
-           NULL);
+    vt_row(&t, 0, "tax_income", "2026-04", "wage", "", "1000.00", "0.00", NULL);
+    vt_row(&t, 0, "tax_income", "2026-05", "wage", "", "700.00", "0.00", NULL);
     vt_run(&t);
     /* I = 70000; pci = 70000 / 6 = 11666 */
     assert_int_equal(t.r.window_first, vt_period("2026-05"));

@@ -148,10 +148,10 @@ static inline void vt_row_pidv(vt *t, int member, const char *pid,
     if (hd_row_parse(&row, feed, fields, &bad) != 0)
         fail_msg("bad %s row: %s %s", feed_name, bad.field ? bad.field : "",
                  bad.detail);
-    assert_int_equal(
-        hd_dossier_add(&t->d, member, &row, t->d.feeds[feed->id].seq,
-                       t->d.feeds[feed->id].delivery_id, &t->err),
-        0);
+    assert_int_equal(hd_dossier_add(&t->d, member, &row,
+                                    t->d.feeds[feed->id].seq,
+                                    t->d.feeds[feed->id].delivery_id, &t->err),
+                     0);
 }
 
 static inline void vt_row_pid(vt *t, int member, const char *pid,
@@ -181,8 +181,7 @@ static inline void vt_hukou_pid(vt *t, int member, const char *pid,
 
     hd_date_format(birth, hd_pid_birth(pid));
     vt_row_pid(t, member, pid, "hukou", "测试", sex, birth, hukou_no, relation,
-               "330106", status, strcmp(status, "1") ? "2026-01-01" : "",
-               NULL);
+               "330106", status, strcmp(status, "1") ? "2026-01-01" : "", NULL);
 }
 
 static inline void vt_hukou(vt *t, int member, const char *hukou_no,

@@ -122,7 +122,11 @@ int hd_verify(hd_result *out, const hd_dossier *dossier,
     hd_result_reset(out);
     copy_text(out->application_no, sizeof(out->application_no),
               app->application_no);
-    copy_text(out->program, sizeof(out->program), app->program_name);
+    /* The program as applied for, even when unknown ("wubao"). */
+    copy_text(out->program, sizeof(out->program),
+              app->program_name[0] || app->program < 0
+                  ? app->program_name
+                  : hd_program_name((hd_program)app->program));
     fill_members(out, dossier);
     if (params) {
         out->params = *params;

@@ -17,8 +17,7 @@ static void test_financial_assets(void **state)
     vt t;
     (void)state;
     two_members(&t, "dibao");
-    vt_row(&t, 0, "deposit", "B001", "6222****0001", "demand", "1000.00",
-           NULL);
+    vt_row(&t, 0, "deposit", "B001", "6222****0001", "demand", "1000.00", NULL);
     vt_row(&t, 1, "deposit", "B002", "6222****0002", "time", "0.01", NULL);
     vt_row(&t, 0, "securities", "S001", "2000.50", NULL);
     vt_row(&t, 1, "insurance", "P001", "life", "300.00", "1200.00", NULL);
@@ -36,13 +35,13 @@ static void test_homes_and_area(void **state)
     (void)state;
     two_members(&t, "dibao");
     /* one home co-owned half and half: counted once, area summed whole */
-    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "90.00",
-           "50", "2010-01-01", "1", NULL);
-    vt_row(&t, 1, "real_estate", "C1", "330106", "residential", "90.00",
-           "50", "2010-01-01", "1", NULL);
+    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "90.00", "50",
+           "2010-01-01", "1", NULL);
+    vt_row(&t, 1, "real_estate", "C1", "330106", "residential", "90.00", "50",
+           "2010-01-01", "1", NULL);
     /* cancelled and other-use properties are never counted */
-    vt_row(&t, 0, "real_estate", "C2", "330106", "residential", "120.00",
-           "100", "2005-01-01", "2", NULL);
+    vt_row(&t, 0, "real_estate", "C2", "330106", "residential", "120.00", "100",
+           "2005-01-01", "2", NULL);
     vt_row(&t, 0, "real_estate", "C4", "330106", "other", "20.00", "100",
            "2005-01-01", "1", NULL);
     vt_run(&t);
@@ -62,12 +61,12 @@ static void test_second_home_fails(void **state)
     vt t;
     (void)state;
     two_members(&t, "dibao");
-    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "90.00",
-           "50", "2010-01-01", "1", NULL);
-    vt_row(&t, 1, "real_estate", "C1", "330106", "residential", "90.00",
-           "50", "2010-01-01", "1", NULL);
-    vt_row(&t, 0, "real_estate", "C3", "330106", "residential", "33.33",
-           "100", "2012-01-01", "1", NULL);
+    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "90.00", "50",
+           "2010-01-01", "1", NULL);
+    vt_row(&t, 1, "real_estate", "C1", "330106", "residential", "90.00", "50",
+           "2010-01-01", "1", NULL);
+    vt_row(&t, 0, "real_estate", "C3", "330106", "residential", "33.33", "100",
+           "2012-01-01", "1", NULL);
     vt_run(&t);
     /* homes 2 > max_homes 1; area = 900000 + 333300 = 1233300 (area x
      * share); area_pc = 1233300 / 200 = 6166 (6166.5 truncated once) */
@@ -88,8 +87,8 @@ static void test_home_area_limit(void **state)
     vt_hukou_all(&t);
     t.p.v.has_max_area_per_capita = true;
     t.p.v.max_area_per_capita_m2x100 = 3000;
-    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "30.00",
-           "100", "2010-01-01", "1", NULL);
+    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "30.00", "100",
+           "2010-01-01", "1", NULL);
     vt_run(&t);
     assert_int_equal(t.r.figures.area_pc_m2x100, 3000);
     assert_false(vt_failed(&t, HD_FAIL_HOME_AREA));
@@ -102,8 +101,8 @@ static void test_home_area_limit(void **state)
     vt_hukou_all(&t);
     t.p.v.has_max_area_per_capita = true;
     t.p.v.max_area_per_capita_m2x100 = 3000;
-    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "30.01",
-           "100", "2010-01-01", "1", NULL);
+    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "30.01", "100",
+           "2010-01-01", "1", NULL);
     vt_run(&t);
     assert_int_equal(t.r.figures.area_pc_m2x100, 3001);
     assert_true(vt_failed(&t, HD_FAIL_HOME_AREA));
@@ -147,22 +146,22 @@ static void test_vehicles(void **state)
     assert_false(vt_failed(&t, HD_FAIL_VEHICLE));
 
     /* never counted: scrapped, motorcycle, invalid carriage, farm */
-    vt_row(&t, 0, "vehicle", "浙A00002", "truck", "2015-01-01", "90000.00",
-           "2", NULL);
-    vt_row(&t, 0, "vehicle", "浙A00003", "motorcycle", "2015-01-01",
-           "90000.00", "1", NULL);
-    vt_row(&t, 1, "vehicle", "浙A00004", "disability", "2015-01-01",
-           "90000.00", "1", NULL);
-    vt_row(&t, 1, "vehicle", "浙A00005", "farm", "2015-01-01", "90000.00",
+    vt_row(&t, 0, "vehicle", "浙A00002", "truck", "2015-01-01", "90000.00", "2",
+           NULL);
+    vt_row(&t, 0, "vehicle", "浙A00003", "motorcycle", "2015-01-01", "90000.00",
            "1", NULL);
+    vt_row(&t, 1, "vehicle", "浙A00004", "disability", "2015-01-01", "90000.00",
+           "1", NULL);
+    vt_row(&t, 1, "vehicle", "浙A00005", "farm", "2015-01-01", "90000.00", "1",
+           NULL);
     vt_run(&t);
     assert_int_equal(t.r.figures.vehicles, 0);
 
     /* one fen above, and a truck: two counted */
     vt_row(&t, 1, "vehicle", "浙A00006", "car", "2015-01-01", "50000.01", "1",
            NULL);
-    vt_row(&t, 1, "vehicle", "浙A00007", "truck", "2015-01-01", "60000.00",
-           "1", NULL);
+    vt_row(&t, 1, "vehicle", "浙A00007", "truck", "2015-01-01", "60000.00", "1",
+           NULL);
     vt_run(&t);
     assert_int_equal(t.r.figures.vehicles, 2);
     assert_true(vt_failed(&t, HD_FAIL_VEHICLE));
@@ -189,8 +188,8 @@ static void test_enterprise(void **state)
            "2015-01-01", NULL);
     vt_row(&t, 1, "enterprise", u3, "丙公司", "legal_rep", "900000.00", "2",
            "2015-01-01", NULL);
-    vt_row(&t, 1, "enterprise", u4, "丁公司", "shareholder", "900000.00",
-           "3", "2015-01-01", NULL);
+    vt_row(&t, 1, "enterprise", u4, "丁公司", "shareholder", "900000.00", "3",
+           "2015-01-01", NULL);
     vt_run(&t);
     assert_false(vt_failed(&t, HD_FAIL_ENTERPRISE));
     assert_int_equal(t.r.conclusion, HD_CONCLUSION_MEETS);
@@ -223,8 +222,8 @@ static void test_financial_limits(void **state)
     vt_row(&t, 0, "deposit", "B002", "6222****0002", "demand", "0.01", NULL);
     vt_run(&t);
     /* 2400025: above the dibao limit, within the low income one */
-    assert_true(vt_test(&t, HD_PROGRAM_DIBAO, HD_FAIL_FINANCIAL_ASSETS)
-                    ->failed);
+    assert_true(
+        vt_test(&t, HD_PROGRAM_DIBAO, HD_FAIL_FINANCIAL_ASSETS)->failed);
     assert_false(vt_failed(&t, HD_FAIL_FINANCIAL_ASSETS));
     assert_int_equal(t.r.level, HD_LEVEL_LOW_INCOME);
     assert_int_equal(t.r.conclusion, HD_CONCLUSION_MEETS);
@@ -275,10 +274,10 @@ static void test_asset_sources(void **state)
     (void)state;
     two_members(&t, "dibao");
     vt_row(&t, 0, "deposit", "B001", "6222****0001", "demand", "10.00", NULL);
-    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "90.00",
-           "50", "2010-01-01", "1", NULL);
-    vt_row(&t, 1, "real_estate", "C1", "330106", "residential", "90.00",
-           "50", "2010-01-01", "1", NULL);
+    vt_row(&t, 0, "real_estate", "C1", "330106", "residential", "90.00", "50",
+           "2010-01-01", "1", NULL);
+    vt_row(&t, 1, "real_estate", "C1", "330106", "residential", "90.00", "50",
+           "2010-01-01", "1", NULL);
     vt_row(&t, 1, "vehicle", "浙A00006", "car", "2015-01-01", "1.00", "1",
            NULL);
     vt_run(&t);

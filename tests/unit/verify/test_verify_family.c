@@ -149,8 +149,8 @@ static void test_relation_mismatch(void **state)
     vt_run(&t);
     assert_true(vt_has(&t, HD_FIND_RELATION_MISMATCH));
     assert_int_equal(t.r.conclusion, HD_CONCLUSION_MEETS);
-    assert_non_null(
-        strstr(vt_json(&t), "\"failed\":[],\"findings\":[\"RELATION_MISMATCH\"]}"));
+    assert_non_null(strstr(
+        vt_json(&t), "\"failed\":[],\"findings\":[\"RELATION_MISMATCH\"]}"));
     vt_free(&t);
 
     /* in another hukou: not compared */
@@ -253,8 +253,7 @@ static void test_refused_order(void **state)
     t.app.refused = true;
     t.app.refused_step = HD_REFUSED_STEP_PROGRAM;
     snprintf(t.app.error_field, sizeof(t.app.error_field), "program");
-    snprintf(t.app.error_reason, sizeof(t.app.error_reason),
-             "unknown program");
+    snprintf(t.app.error_reason, sizeof(t.app.error_reason), "unknown program");
     t.d.authorized = false; /* refused comes before unauthorized */
     assert_int_equal(hd_verify(&t.r, &t.d, NULL, &t.err), 0);
     assert_int_equal(t.r.conclusion, HD_CONCLUSION_REFUSED);
@@ -268,8 +267,7 @@ static void test_refused_order(void **state)
     /* a pid failure comes after it */
     t.app.refused_step = HD_REFUSED_STEP_PID;
     snprintf(t.app.error_field, sizeof(t.app.error_field), "members[1].pid");
-    snprintf(t.app.error_reason, sizeof(t.app.error_reason),
-             "check character");
+    snprintf(t.app.error_reason, sizeof(t.app.error_reason), "check character");
     assert_int_equal(hd_verify(&t.r, &t.d, NULL, &t.err), 0);
     assert_string_equal(t.r.error_field, "region");
     assert_string_equal(t.r.error_reason, "no dibao_standard resolves");

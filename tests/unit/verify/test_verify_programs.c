@@ -17,8 +17,7 @@ static void single(vt *t, const char *program, const char *birth)
 /* A family whose pci is `yuan` / 12 (the wage of one month of W). */
 static void wage(vt *t, int member, const char *yuan)
 {
-    vt_row(t, member, "tax_income", "2026-05", "wage", "", yuan, "0.00",
-           NULL);
+    vt_row(t, member, "tax_income", "2026-05", "wage", "", yuan, "0.00", NULL);
 }
 
 static void test_dibao_standard_edges(void **state)
@@ -300,17 +299,16 @@ static void test_medical_aid(void **state)
            NULL);
     vt_run(&t);
     assert_int_equal(t.r.conclusion, HD_CONCLUSION_FAILS);
-    assert_int_equal(t.r.failed, (1ull << HD_FAIL_INCOME) |
-                                     (1ull << HD_FAIL_INCOME_AFTER_EXPENDITURE) |
-                                     (1ull << HD_FAIL_NOT_SINGLE) |
-                                     (1ull << HD_FAIL_NO_RIGID_EXPENDITURE) |
-                                     (1ull << HD_FAIL_VEHICLE));
-    assert_non_null(strstr(vt_json(&t),
-                           "\"failed\":[\"INCOME\",\"INCOME_AFTER_EXPENDITURE\","
-                           "\"NOT_SINGLE\",\"NO_RIGID_EXPENDITURE\","
-                           "\"VEHICLE\"]"));
+    assert_int_equal(
+        t.r.failed,
+        (1ull << HD_FAIL_INCOME) | (1ull << HD_FAIL_INCOME_AFTER_EXPENDITURE) |
+            (1ull << HD_FAIL_NOT_SINGLE) |
+            (1ull << HD_FAIL_NO_RIGID_EXPENDITURE) | (1ull << HD_FAIL_VEHICLE));
+    assert_non_null(strstr(
+        vt_json(&t), "\"failed\":[\"INCOME\",\"INCOME_AFTER_EXPENDITURE\","
+                     "\"NOT_SINGLE\",\"NO_RIGID_EXPENDITURE\","
+                     "\"VEHICLE\"]"));
     vt_free(&t);
-
 }
 
 static void test_every_test_evaluated(void **state)

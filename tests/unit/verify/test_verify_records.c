@@ -151,14 +151,15 @@ static void test_dossier_copies_texts(void **state)
     /* texts outlive the fields they were parsed from, and a 15-digit pid
      * (normalised into the row's own storage) outlives the row */
     snprintf(plate, sizeof(plate), "浙A12345");
-    vt_row_pid(&t, 0, "330106800101011", "vehicle", plate, "car",
-               "2015-01-01", "1.00", "1", NULL);
+    vt_row_pid(&t, 0, "330106800101011", "vehicle", plate, "car", "2015-01-01",
+               "1.00", "1", NULL);
     memset(plate, 'x', sizeof(plate) - 1);
     assert_int_equal(t.d.record_count, 1);
     assert_int_equal(t.d.records[0].row.values[1].len, strlen("浙A12345"));
     assert_memory_equal(t.d.records[0].row.values[1].text, "浙A12345",
                         strlen("浙A12345"));
-    assert_string_equal(t.d.records[0].row.values[0].text, t.app.members[0].pid);
+    assert_string_equal(t.d.records[0].row.values[0].text,
+                        t.app.members[0].pid);
     assert_string_equal(t.d.records[0].delivery_id, "vehicle-1");
     /* reset forgets the records and the gate's outcome */
     hd_dossier_reset(&t.d, &t.app);
@@ -170,10 +171,9 @@ static void test_dossier_copies_texts(void **state)
 /* A family of about 40 records. */
 static void busy_family(vt *t)
 {
-    static const char *const months[] = {"2025-11", "2025-12", "2026-01",
-                                         "2026-02", "2026-03", "2026-04",
-                                         "2026-05", "2026-06", "2026-07",
-                                         "2026-08", "2026-09", "2026-10"};
+    static const char *const months[] = {
+        "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04",
+        "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"};
     vt_init(t, "dibao", "2026-11-20");
     vt_member(t, "19800101", 11, "02");
     vt_member(t, "19820202", 22, "10");
@@ -193,8 +193,7 @@ static void busy_family(vt *t)
            "2010-01-01", "1", NULL);
     vt_row(t, 1, "real_estate", "C1", "330106", "residential", "90.00", "50",
            "2010-01-01", "1", NULL);
-    vt_row(t, 0, "deposit", "B001", "6222****0001", "demand", "1000.00",
-           NULL);
+    vt_row(t, 0, "deposit", "B001", "6222****0001", "demand", "1000.00", NULL);
     vt_row(t, 1, "deposit", "B001", "6222****0002", "time", "5000.00", NULL);
 }
 
@@ -250,8 +249,8 @@ static void test_json_escapes(void **state)
     vt_hukou_all(&t);
     snprintf(t.app.application_no, sizeof(t.app.application_no), "a\"b\\c\n");
     vt_run(&t);
-    assert_non_null(strstr(vt_json(&t),
-                           "{\"application_no\":\"a\\\"b\\\\c\\u000a\","));
+    assert_non_null(
+        strstr(vt_json(&t), "{\"application_no\":\"a\\\"b\\\\c\\u000a\","));
     vt_free(&t);
 }
 

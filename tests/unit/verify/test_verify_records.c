@@ -240,6 +240,23 @@ static void test_speed(void **state)
     vt_free(&t);
 }
 
+static void test_out_of_memory(void **state)
+{
+    vt t;
+    hd_result fresh;
+    (void)state;
+    busy_family(&t);
+    /* a fresh result has no arena block yet: its first allocation fails */
+    hd_result_init(&fresh);
+    hd_alloc_fail_after(1, true);
+    assert_int_equal(hd_verify(&fresh, &t.d, &t.p, &t.err), HD_ENOMEM);
+    hd_alloc_fail_after(0, false);
+    assert_int_equal(hd_verify(&fresh, &t.d, &t.p, &t.err), 0);
+    assert_int_equal(fresh.figures.income_fen, 3300000);
+    hd_result_release(&fresh);
+    vt_free(&t);
+}
+
 static void test_json_escapes(void **state)
 {
     vt t;
@@ -262,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_dossier_copies_texts),
         cmocka_unit_test(test_result_reused_without_allocating),
         cmocka_unit_test(test_speed),
+        cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_json_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -229,6 +229,7 @@ typedef struct hd_test {
     int64_t limit_num;
     int64_t limit_den;
     bool has_limit; /* false: a yes/no test (VEHICLE, ...) */
+    bool strict;    /* fails only above the limit (else at or above) */
     bool failed;
 } hd_test;
 
@@ -327,14 +328,19 @@ typedef struct hd_result {
 } hd_result;
 
 void hd_result_init(hd_result *r);
+/* Forget the previous verification but keep the arena's memory, so that
+ * one hd_result serves a whole roll without allocating per family
+ * (hd_verify calls it itself). */
+void hd_result_reset(hd_result *r);
 void hd_result_release(hd_result *r);
 
 /*
  * The verification of rules.md: a pure function of the dossier (with the
- * gate's outcome) and the parameters. `params` is NULL, or `params_err`
- * non-zero, when no dibao_standard resolves for the application's region
- * (the application is then refused). `out` must have been initialised;
- * it borrows from `dossier` (sources), which must outlive it.
+ * gate's outcome) and the parameters. `params` is NULL when no
+ * dibao_standard resolves for the application's region (the application
+ * is then refused). docs/verification.md says how each figure is
+ * computed and which readings of rules.md were chosen. `out` must have been
+ * initialised; it borrows from `dossier` (sources), which must outlive it.
  * Returns 0 or HD_ENOMEM.
  */
 int hd_verify(hd_result *out, const hd_dossier *dossier,

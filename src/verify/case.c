@@ -3,7 +3,7 @@
  * and (with env->record) the verification and its audit entry written
  * together in one case-store transaction.
  */
-#include "verify/verify_int.h"
+#include "verify/dossier_int.h"
 
 #include <stdio.h>
 #include <string.h>

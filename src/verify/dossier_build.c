@@ -7,7 +7,7 @@
  * `unemployment`): an authorization need not cover the others, so they
  * are never read.
  */
-#include "verify/verify_int.h"
+#include "verify/dossier_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -21,7 +21,7 @@
  *     the same single transaction, so that a roll is recorded whole or
  *     not at all.
  */
-#include "verify/verify_int.h"
+#include "verify/dossier_int.h"
 
 #include <fcntl.h>
 #include <stdio.h>

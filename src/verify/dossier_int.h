@@ -1,0 +1,26 @@
+/* Shared by the dossier builders of src/verify (one case, a roll). */
+#ifndef HEDUI_DOSSIER_INT_H
+#define HEDUI_DOSSIER_INT_H
+
+#include <hedui/verify.h>
+
+/* Add the records of one person (feeds of `only_mask`) to the dossier as
+ * `member` (-1: not a member). Counts them in *records_read (may be
+ * NULL). */
+int hd__dossier_add_person(hd_dossier *d, const hd_verify_env *env, int member,
+                           const char *pid, uint32_t only_mask,
+                           int64_t *records_read, hd_error *err);
+/* Add the hukou and death records of every spouse named in members'
+ * marriage rows who is not a declared member: what rules.md's
+ * UNDECLARED_SPOUSE needs to know (is that spouse alive). */
+int hd__dossier_add_spouses(hd_dossier *d, const hd_verify_env *env,
+                            int64_t *records_read, hd_error *err);
+
+/* The audit entry and verification row of one verified case, written to
+ * the case store (inside the caller's transaction). `relied_on` are the
+ * authorization ids the gate relied on, one per member (may be ""). */
+int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
+                      const hd_result *r, const char *const *relied_on,
+                      const char *action, hd_buf *scratch, hd_error *err);
+
+#endif

@@ -49,7 +49,7 @@ static int write_file(const char *path, const hd_buf *b, hd_error *err)
     f = fopen(tmp, "wb");
     if (!f)
         return hd_error_set(err, HD_EIO, "cannot write %s", tmp);
-    if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
+    if (b->len && fwrite(b->ptr, 1, b->len, f) != b->len)
         rc = HD_EIO;
     if (fclose(f))
         rc = HD_EIO;

@@ -111,7 +111,7 @@ static int verify_one(const hd_cli_globals *globals, const char *number,
             hd_buf b;
             hd_buf_init(&b, HD_BUF_DEFAULT_MAX);
             hd_result_record_json(&b, &r, &app);
-            printf("%.*s\n", (int)b.len, b.data ? b.data : "");
+            printf("%.*s\n", (int)b.len, b.ptr);
             hd_buf_release(&b);
         } else {
             print_text(&r, &app);

@@ -107,9 +107,9 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
         .actor = env->actor ? env->actor : "unknown",
         .action = action,
         .case_no = app->application_no,
-        .persons = scratch->data + persons_at,
-        .feeds = scratch->data + feeds_at,
-        .authorizations = scratch->data + auths_at,
+        .persons = scratch->ptr + persons_at,
+        .feeds = scratch->ptr + feeds_at,
+        .authorizations = scratch->ptr + auths_at,
         .outcome = hd_conclusion_name(r->conclusion),
     };
     hd_verification_row row = {
@@ -118,7 +118,7 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
         .view_seq = env->max_seq,
         .policy_version = hd_policy_version(env->policy),
         .conclusion = hd_conclusion_name(r->conclusion),
-        .record = scratch->data + record_at,
+        .record = scratch->ptr + record_at,
     };
     rc = hd_casestore_audit_add(env->cs, &entry, err);
     /* A report replays a verification already recorded. */

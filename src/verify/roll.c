@@ -21,6 +21,8 @@
  *     the same single transaction, so that a roll is recorded whole or
  *     not at all.
  */
+/* qsort_r: sorting indices needs the roll they index. */
+#define _GNU_SOURCE
 #include "verify/dossier_int.h"
 
 #include <fcntl.h>
@@ -361,7 +363,7 @@ static int complete(roll *r, uint32_t fi)
     hd_result_record_json(&r->line, &r->result, &r->app);
     if (r->line.err)
         return hd_error_set(r->err, r->line.err, "cannot write a result");
-    f->result = hd_strndup(r->line.data, r->line.len);
+    f->result = hd_strndup(r->line.ptr, r->line.len);
     if (!f->result)
         return hd_error_set(r->err, HD_ENOMEM, "out of memory");
     if (r->env->record) {

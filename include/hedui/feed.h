@@ -34,17 +34,17 @@ typedef enum hd_type {
 #define HD_FEED_MAX_COLUMNS 12
 
 /* One code of a code list: its value and what it means. */
-typedef struct hd_code {
+typedef struct hd_code_def {
     const char *code;
     const char *meaning;
-} hd_code;
+} hd_code_def;
 
 typedef struct hd_column {
     const char *name;
     hd_type type;
     bool nullable;        /* an empty field is allowed (null) */
     bool key;             /* part of the feed key (pid is always first) */
-    const hd_code *codes; /* HD_TYPE_CODE: the list, ended by {NULL, NULL} */
+    const hd_code_def *codes; /* HD_TYPE_CODE: the list, ended by {NULL, NULL} */
     const char *doc;      /* the meaning, as feeds.md gives it */
 } hd_column;
 

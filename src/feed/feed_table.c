@@ -21,8 +21,8 @@
 #define REQ_CODE(n, c, d) {n, HD_TYPE_CODE, false, false, c, d}
 /* clang-format on */
 
-static const hd_code sex_codes[] = {{"1", "male"}, {"2", "female"}, END_CODES};
-static const hd_code relation_codes[] = {{"02", "head"},
+static const hd_code_def sex_codes[] = {{"1", "male"}, {"2", "female"}, END_CODES};
+static const hd_code_def relation_codes[] = {{"02", "head"},
                                          {"10", "spouse"},
                                          {"20", "son"},
                                          {"30", "daughter"},
@@ -33,11 +33,11 @@ static const hd_code relation_codes[] = {{"02", "head"},
                                          {"80", "other relative"},
                                          {"99", "not related"},
                                          END_CODES};
-static const hd_code hukou_status_codes[] = {
+static const hd_code_def hukou_status_codes[] = {
     {"1", "normal"}, {"2", "deceased"}, {"3", "cancelled"}, END_CODES};
-static const hd_code marriage_event_codes[] = {
+static const hd_code_def marriage_event_codes[] = {
     {"1", "marriage"}, {"2", "divorce"}, END_CODES};
-static const hd_code tax_category_codes[] = {
+static const hd_code_def tax_category_codes[] = {
     {"wage", "wages and salaries"},
     {"labor", "remuneration for labour services"},
     {"royalty", "royalties"},
@@ -48,52 +48,52 @@ static const hd_code tax_category_codes[] = {
     {"transfer", "property transfer"},
     {"incidental", "incidental income"},
     END_CODES};
-static const hd_code insurance_kind_codes[] = {
+static const hd_code_def insurance_kind_codes[] = {
     {"contrib", "employee pension contribution"},
     {"pension", "pension paid to the person"},
     {"unemployment", "unemployment benefit paid"},
     {"injury", "work-injury benefit paid"},
     END_CODES};
-static const hd_code flag_codes[] = {{"0", "no"}, {"1", "yes"}, END_CODES};
-static const hd_code property_use_codes[] = {{"residential", "residential"},
+static const hd_code_def flag_codes[] = {{"0", "no"}, {"1", "yes"}, END_CODES};
+static const hd_code_def property_use_codes[] = {{"residential", "residential"},
                                              {"commercial", "commercial"},
                                              {"office", "office"},
                                              {"industrial", "industrial"},
                                              {"other", "other"},
                                              END_CODES};
-static const hd_code valid_status_codes[] = {
+static const hd_code_def valid_status_codes[] = {
     {"1", "valid"}, {"2", "cancelled"}, END_CODES};
-static const hd_code vehicle_type_codes[] = {{"car", "car"},
+static const hd_code_def vehicle_type_codes[] = {{"car", "car"},
                                              {"truck", "truck"},
                                              {"motorcycle", "motorcycle"},
                                              {"disability", "invalid carriage"},
                                              {"farm", "farm vehicle"},
                                              END_CODES};
-static const hd_code vehicle_status_codes[] = {
+static const hd_code_def vehicle_status_codes[] = {
     {"1", "valid"}, {"2", "scrapped or transferred"}, END_CODES};
-static const hd_code enterprise_role_codes[] = {
+static const hd_code_def enterprise_role_codes[] = {
     {"legal_rep", "legal representative"},
     {"shareholder", "shareholder"},
     {"individual", "individual business operator"},
     END_CODES};
-static const hd_code enterprise_status_codes[] = {
+static const hd_code_def enterprise_status_codes[] = {
     {"1", "active"}, {"2", "revoked"}, {"3", "cancelled"}, END_CODES};
-static const hd_code deposit_product_codes[] = {
+static const hd_code_def deposit_product_codes[] = {
     {"demand", "demand deposit"},
     {"time", "time deposit"},
     {"wealth", "wealth management product"},
     END_CODES};
-static const hd_code insurance_product_codes[] = {{"life", "life"},
+static const hd_code_def insurance_product_codes[] = {{"life", "life"},
                                                   {"annuity", "annuity"},
                                                   {"health", "health"},
                                                   {"property", "property"},
                                                   END_CODES};
-static const hd_code disability_category_codes[] = {
+static const hd_code_def disability_category_codes[] = {
     {"1", "visual"},       {"2", "hearing"},
     {"3", "speech"},       {"4", "physical"},
     {"5", "intellectual"}, {"6", "mental"},
     {"7", "multiple"},     END_CODES};
-static const hd_code disability_level_codes[] = {{"1", "level 1 (most severe)"},
+static const hd_code_def disability_level_codes[] = {{"1", "level 1 (most severe)"},
                                                  {"2", "level 2"},
                                                  {"3", "level 3"},
                                                  {"4", "level 4"},

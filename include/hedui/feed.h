@@ -42,10 +42,11 @@ typedef struct hd_code_def {
 typedef struct hd_column {
     const char *name;
     hd_type type;
-    bool nullable;        /* an empty field is allowed (null) */
-    bool key;             /* part of the feed key (pid is always first) */
-    const hd_code_def *codes; /* HD_TYPE_CODE: the list, ended by {NULL, NULL} */
-    const char *doc;      /* the meaning, as feeds.md gives it */
+    bool nullable; /* an empty field is allowed (null) */
+    bool key;      /* part of the feed key (pid is always first) */
+    const hd_code_def
+        *codes;      /* HD_TYPE_CODE: the list, ended by {NULL, NULL} */
+    const char *doc; /* the meaning, as feeds.md gives it */
 } hd_column;
 
 typedef struct hd_row hd_row;

@@ -21,18 +21,19 @@
 #define REQ_CODE(n, c, d) {n, HD_TYPE_CODE, false, false, c, d}
 /* clang-format on */
 
-static const hd_code_def sex_codes[] = {{"1", "male"}, {"2", "female"}, END_CODES};
+static const hd_code_def sex_codes[] = {
+    {"1", "male"}, {"2", "female"}, END_CODES};
 static const hd_code_def relation_codes[] = {{"02", "head"},
-                                         {"10", "spouse"},
-                                         {"20", "son"},
-                                         {"30", "daughter"},
-                                         {"40", "grandchild"},
-                                         {"50", "parent"},
-                                         {"60", "grandparent"},
-                                         {"70", "sibling"},
-                                         {"80", "other relative"},
-                                         {"99", "not related"},
-                                         END_CODES};
+                                             {"10", "spouse"},
+                                             {"20", "son"},
+                                             {"30", "daughter"},
+                                             {"40", "grandchild"},
+                                             {"50", "parent"},
+                                             {"60", "grandparent"},
+                                             {"70", "sibling"},
+                                             {"80", "other relative"},
+                                             {"99", "not related"},
+                                             END_CODES};
 static const hd_code_def hukou_status_codes[] = {
     {"1", "normal"}, {"2", "deceased"}, {"3", "cancelled"}, END_CODES};
 static const hd_code_def marriage_event_codes[] = {
@@ -56,19 +57,20 @@ static const hd_code_def insurance_kind_codes[] = {
     END_CODES};
 static const hd_code_def flag_codes[] = {{"0", "no"}, {"1", "yes"}, END_CODES};
 static const hd_code_def property_use_codes[] = {{"residential", "residential"},
-                                             {"commercial", "commercial"},
-                                             {"office", "office"},
-                                             {"industrial", "industrial"},
-                                             {"other", "other"},
-                                             END_CODES};
+                                                 {"commercial", "commercial"},
+                                                 {"office", "office"},
+                                                 {"industrial", "industrial"},
+                                                 {"other", "other"},
+                                                 END_CODES};
 static const hd_code_def valid_status_codes[] = {
     {"1", "valid"}, {"2", "cancelled"}, END_CODES};
-static const hd_code_def vehicle_type_codes[] = {{"car", "car"},
-                                             {"truck", "truck"},
-                                             {"motorcycle", "motorcycle"},
-                                             {"disability", "invalid carriage"},
-                                             {"farm", "farm vehicle"},
-                                             END_CODES};
+static const hd_code_def vehicle_type_codes[] = {
+    {"car", "car"},
+    {"truck", "truck"},
+    {"motorcycle", "motorcycle"},
+    {"disability", "invalid carriage"},
+    {"farm", "farm vehicle"},
+    END_CODES};
 static const hd_code_def vehicle_status_codes[] = {
     {"1", "valid"}, {"2", "scrapped or transferred"}, END_CODES};
 static const hd_code_def enterprise_role_codes[] = {
@@ -84,20 +86,21 @@ static const hd_code_def deposit_product_codes[] = {
     {"wealth", "wealth management product"},
     END_CODES};
 static const hd_code_def insurance_product_codes[] = {{"life", "life"},
-                                                  {"annuity", "annuity"},
-                                                  {"health", "health"},
-                                                  {"property", "property"},
-                                                  END_CODES};
+                                                      {"annuity", "annuity"},
+                                                      {"health", "health"},
+                                                      {"property", "property"},
+                                                      END_CODES};
 static const hd_code_def disability_category_codes[] = {
     {"1", "visual"},       {"2", "hearing"},
     {"3", "speech"},       {"4", "physical"},
     {"5", "intellectual"}, {"6", "mental"},
     {"7", "multiple"},     END_CODES};
-static const hd_code_def disability_level_codes[] = {{"1", "level 1 (most severe)"},
-                                                 {"2", "level 2"},
-                                                 {"3", "level 3"},
-                                                 {"4", "level 4"},
-                                                 END_CODES};
+static const hd_code_def disability_level_codes[] = {
+    {"1", "level 1 (most severe)"},
+    {"2", "level 2"},
+    {"3", "level 3"},
+    {"4", "level 4"},
+    END_CODES};
 
 static const hd_column hukou_columns[] = {
     KEY("pid", HD_TYPE_PID, "citizen ID"),

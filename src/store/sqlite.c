@@ -68,11 +68,17 @@ static const char *const stmt_sql[ST_COUNT_] = {
 
 static const struct hd__cs_ops sqlite_ops;
 
+/* Statements of the other sqlite_<area>.c files (hd__sqlite_stmt). */
+#define AREA_STMTS 64
+
 typedef struct sqlite_store {
     hd_casestore base;
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT_];
     int version;
+    const char *area_sql[AREA_STMTS];
+    sqlite3_stmt *area_stmts[AREA_STMTS];
+    int area_count;
 } sqlite_store;
 
 static sqlite_store *backend(hd_casestore *cs)
@@ -152,6 +158,53 @@ static void stmt_done(sqlite_store *s, enum stmt_id id, sqlite3_stmt *st)
     } else {
         sqlite3_finalize(st);
     }
+}
+
+int hd__sqlite_stmt(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
+                    hd_error *err)
+{
+    sqlite_store *s = backend(cs);
+    int i, rc;
+
+    for (i = 0; i < s->area_count; i++)
+        if (s->area_sql[i] == sql)
+            break;
+    for (int j = 0; i == s->area_count && j < s->area_count; j++)
+        if (!strcmp(s->area_sql[j], sql))
+            i = j;
+    if (i < s->area_count && !sqlite3_stmt_busy(s->area_stmts[i])) {
+        *out = s->area_stmts[i];
+        return 0;
+    }
+    /* Kept only when new and there is room; otherwise for this use. */
+    rc = sqlite3_prepare_v3(
+        s->db, sql, -1,
+        i == s->area_count && i < AREA_STMTS ? SQLITE_PREPARE_PERSISTENT : 0,
+        out, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(s, err, rc, "cannot prepare a statement");
+    if (i == s->area_count && i < AREA_STMTS) {
+        s->area_sql[i] = sql;
+        s->area_stmts[i] = *out;
+        s->area_count++;
+    }
+    return 0;
+}
+
+void hd__sqlite_stmt_done(hd_casestore *cs, sqlite3_stmt *st)
+{
+    sqlite_store *s = backend(cs);
+
+    if (!st)
+        return;
+    for (int i = 0; i < s->area_count; i++) {
+        if (s->area_stmts[i] == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    }
+    sqlite3_finalize(st);
 }
 
 /* Text of a fixed-size char array, which need not be terminated. */
@@ -264,6 +317,8 @@ static void sqlite_close(hd_casestore *cs)
 
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < s->area_count; i++)
+        sqlite3_finalize(s->area_stmts[i]);
     sqlite3_close(s->db);
     hd_free(s);
 }

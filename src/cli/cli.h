@@ -5,8 +5,10 @@
 #include <hedui/base.h>
 
 typedef struct hd_cli_globals {
-    const char *db_path;   /* --db, default hedui.db */
-    const char *feeds_dir; /* --feeds, default db_path + ".feeds" */
+    const char *db_path;    /* --db, default hedui.db */
+    const char *feeds_dir;  /* --feeds, default db_path + ".feeds" */
+    const char *key_path;   /* --key, default db_path + ".key" */
+    const char *trust_path; /* --trust, none by default */
 } hd_cli_globals;
 
 /* A subcommand gets argv starting at its own name. Exit status: 0 done,
@@ -28,10 +30,20 @@ int64_t hd_cli_now(void);
 /* A log sink printing warnings and errors to stderr. */
 void hd_cli_log_to_stderr(hd_log_level level, const char *line, void *payload);
 
+/* Call fn for each line of a JSON Lines file (line end, and a CR before
+ * it, removed; `no` from 1). Stops at fn's non-zero return and returns
+ * it; HD_EIO, HD_ELIMIT for a line longer than max_line bytes. */
+int hd_cli_jsonl_each(const char *path, size_t max_line,
+                      int (*fn)(const char *line, size_t len, int64_t no,
+                                void *payload),
+                      void *payload, hd_error *err);
+
 /* The subcommands, one file each (cmd_<name>.c). */
 int hd_cmd_gen(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_ingest(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_status(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_quarantine(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_consent(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_apply(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

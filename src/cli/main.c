@@ -9,12 +9,15 @@ static const hd_cli_command commands[] = {
     {"ingest", "load department deliveries", hd_cmd_ingest},
     {"status", "show what is loaded, per feed", hd_cmd_status},
     {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
+    {"consent", "import, revoke and list authorizations", hd_cmd_consent},
+    {"apply", "import applications", hd_cmd_apply},
     {"help", "show this help", NULL},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: hedui [--db PATH] [--feeds DIR] COMMAND [ARGS]\n\n"
+    fprintf(out, "usage: hedui [--db PATH] [--feeds DIR] [--key FILE] "
+                 "[--trust FILE] COMMAND [ARGS]\n\n"
                  "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
@@ -22,7 +25,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    hd_cli_globals globals = {"hedui.db", NULL};
+    hd_cli_globals globals = {"hedui.db", NULL, NULL, NULL};
     int i = 1;
 
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -30,6 +33,10 @@ int main(int argc, char **argv)
             globals.db_path = argv[++i];
         else if (!strcmp(argv[i], "--feeds") && i + 1 < argc)
             globals.feeds_dir = argv[++i];
+        else if (!strcmp(argv[i], "--key") && i + 1 < argc)
+            globals.key_path = argv[++i];
+        else if (!strcmp(argv[i], "--trust") && i + 1 < argc)
+            globals.trust_path = argv[++i];
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return 0;

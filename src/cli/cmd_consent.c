@@ -22,7 +22,8 @@ static void usage(void)
 {
     fprintf(stderr, "usage: hedui consent import FILE.jsonl\n"
                     "       hedui consent revoke ID [--reason TEXT]\n"
-                    "       hedui consent list PID [--full]\n");
+                    "       hedui consent list PID [--full]\n"
+                    "       hedui consent key\n");
 }
 
 static const char *key_path(const hd_cli_globals *globals, char *buf,
@@ -256,6 +257,34 @@ static int cmd_list(const hd_cli_globals *globals, int argc, char **argv)
     return 0;
 }
 
+/* Print this node's trust line, making the key when there is none. */
+static int cmd_key(const hd_cli_globals *globals)
+{
+    char kbuf[4096], msg[1024];
+    const char *kpath = key_path(globals, kbuf, sizeof(kbuf));
+    hd_node_key key;
+    bool created = false;
+    hd_buf line;
+    hd_error err;
+    int rc;
+
+    hd_error_clear(&err);
+    hd_buf_init(&line, 0);
+    rc = hd_node_key_load(&key, &created, kpath, &err);
+    if (rc) {
+        fprintf(stderr, "hedui consent key: %s\n",
+                hd_error_format(&err, msg, sizeof(msg)));
+        return 3;
+    }
+    if (created)
+        fprintf(stderr, "created node key %s (%s)\n", kpath, key.node_id);
+    hd_node_key_trust_line(&line, &key);
+    printf("%s hedui node\n", line.ptr);
+    hd_node_key_wipe(&key);
+    hd_buf_release(&line);
+    return 0;
+}
+
 int hd_cmd_consent(const hd_cli_globals *globals, int argc, char **argv)
 {
     hd_log_set_sink(hd_cli_log_to_stderr, NULL);
@@ -265,6 +294,8 @@ int hd_cmd_consent(const hd_cli_globals *globals, int argc, char **argv)
         return cmd_revoke(globals, argc, argv);
     if (argc >= 3 && !strcmp(argv[1], "list"))
         return cmd_list(globals, argc, argv);
+    if (argc == 2 && !strcmp(argv[1], "key"))
+        return cmd_key(globals);
     usage();
     return 2;
 }

@@ -131,6 +131,11 @@ typedef struct hd_authorization_doc {
     hd_buf canonical; /* canonical JSON of every member but signature */
     hd_buf purposes;  /* the purpose names joined by ',', as given */
     hd_buf scope;     /* "*" or the feed names joined by ',' */
+    /* The key that verified the last record parsed into this doc (0 the
+     * node's own, i + 1 trust key i), tried first: records of one file
+     * mostly come from one node, and each failed try costs a whole
+     * verification. A parse keeps it. */
+    size_t key_hint;
 } hd_authorization_doc;
 
 void hd_authorization_doc_init(hd_authorization_doc *doc);
@@ -160,9 +165,9 @@ int hd_authorization_sign(hd_authorization_doc *doc, const hd_node_key *key,
  * NULL)? 0, or HD_EDATA with field "signature". *signer (may be NULL)
  * gets the node id of the key that verified.
  */
-int hd_authorization_verify(const hd_authorization_doc *doc,
-                            const hd_node_key *own, const hd_trust_list *trust,
-                            const char **signer, hd_error *err);
+int hd_authorization_verify(hd_authorization_doc *doc, const hd_node_key *own,
+                            const hd_trust_list *trust, const char **signer,
+                            hd_error *err);
 
 /*
  * What a node does with a record it is to record (feeds.md): no

@@ -72,7 +72,7 @@ typedef struct hd_application {
     int program;           /* hd_program, or -1 when unknown */
     char program_name[32]; /* as given (truncated) */
     char region[7];
-    int32_t applied_on; /* days since 1970 */
+    int32_t applied_on; /* days since 1970; INT32_MIN when not a date */
     int member_count;
     hd_member members[HD_MAX_MEMBERS];
     hd_declared declared;

@@ -13,6 +13,7 @@
 
 #include <hedui/consent.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,17 +36,41 @@ static const char *key_path(const hd_cli_globals *globals, char *buf,
     return buf;
 }
 
+/*
+ * Lines are taken in batches; two threads (this one and a helper) parse,
+ * sign or verify a batch's halves, then this thread stores the batch in
+ * line order. A signature costs ~25 us and a verification ~100 us, more
+ * than storing a record, so this nearly halves an import of millions.
+ */
+#define BATCH 1024
+
+typedef struct slot {
+    size_t offset; /* of the line in the batch's text */
+    size_t len;
+    int64_t no;
+    int rc;
+    hd_error err;
+    hd_authorization_doc doc;
+    hd_buf signed_json;
+} slot;
+
 typedef struct import_state {
     const char *path;
     hd_casestore *cs;
     hd_node_key key;
     hd_trust_list trust;
-    hd_authorization_doc doc;
-    hd_buf signed_json;
+    slot *slots;
+    size_t count; /* lines in the batch */
+    hd_buf text;  /* the batch's lines */
     int64_t now;
     int64_t read, stored, already, rejected;
     hd_error fatal;
 } import_state;
+
+typedef struct half {
+    import_state *st;
+    size_t from, to;
+} half;
 
 static void report_line(import_state *st, int64_t no, hd_error *err)
 {
@@ -56,41 +81,51 @@ static void report_line(import_state *st, int64_t no, hd_error *err)
     st->rejected++;
 }
 
-static int import_line(const char *line, size_t len, int64_t no, void *payload)
+/* Parse, sign or verify, and write the stored form of slots [from, to). */
+static void *prepare(void *arg)
 {
-    import_state *st = payload;
+    half *h = arg;
+    import_state *st = h->st;
+
+    for (size_t i = h->from; i < h->to; i++) {
+        slot *sl = &st->slots[i];
+        hd_error_clear(&sl->err);
+        hd_buf_reset(&sl->signed_json);
+        sl->rc = hd_authorization_parse(&sl->doc, st->text.ptr + sl->offset,
+                                        sl->len, &sl->err);
+        if (sl->rc == 0)
+            sl->rc = hd_authorization_accept(&sl->doc, &st->key, &st->trust,
+                                             &sl->err);
+        if (sl->rc == 0)
+            sl->rc = hd_authorization_signed_json(&sl->signed_json, &sl->doc,
+                                                  &sl->err);
+    }
+    return NULL;
+}
+
+static int store_slot(import_state *st, slot *sl)
+{
     char dates[2][HD_DATE_TEXT_MAX];
     hd_consent_row row;
-    hd_error err;
     bool stored = false;
-    int rc;
+    int rc = sl->rc;
 
-    if (len == 0 || strspn(line, " \t") == len)
-        return 0;
-    st->read++;
-    hd_error_clear(&err);
-    rc = hd_authorization_parse(&st->doc, line, len, &err);
-    if (rc == 0)
-        rc = hd_authorization_accept(&st->doc, &st->key, &st->trust, &err);
     if (rc == HD_EDATA) {
-        report_line(st, no, &err);
+        report_line(st, sl->no, &sl->err);
         return 0;
     }
-    hd_buf_reset(&st->signed_json);
-    if (rc == 0)
-        rc = hd_authorization_signed_json(&st->signed_json, &st->doc, &err);
     if (rc == 0) {
-        hd_authorization_row(&row, &st->doc, dates, st->signed_json.ptr,
+        hd_authorization_row(&row, &sl->doc, dates, sl->signed_json.ptr,
                              st->now);
-        rc = hd_casestore_consent_put(st->cs, &row, &stored, &err);
+        rc = hd_casestore_consent_put(st->cs, &row, &stored, &sl->err);
     }
     if (rc == HD_EEXISTS) {
-        hd_error_at(&err, NULL, 0, 0, "authorization_id");
-        report_line(st, no, &err);
+        hd_error_at(&sl->err, NULL, 0, 0, "authorization_id");
+        report_line(st, sl->no, &sl->err);
         return 0;
     }
     if (rc) {
-        st->fatal = err;
+        st->fatal = sl->err;
         return rc;
     }
     if (stored)
@@ -98,6 +133,47 @@ static int import_line(const char *line, size_t len, int64_t no, void *payload)
     else
         st->already++;
     return 0;
+}
+
+static int run_batch(import_state *st)
+{
+    half a = {st, 0, st->count / 2}, b = {st, st->count / 2, st->count};
+    pthread_t helper;
+    bool threaded;
+    int rc = 0;
+
+    if (hd_buf_error(&st->text)) {
+        hd_error_set(&st->fatal, hd_buf_error(&st->text), "out of memory");
+        return hd_buf_error(&st->text);
+    }
+    threaded = st->count > 1 && pthread_create(&helper, NULL, prepare, &b) == 0;
+    if (!threaded)
+        a.to = st->count;
+    prepare(&a);
+    if (threaded)
+        pthread_join(helper, NULL);
+    for (size_t i = 0; rc == 0 && i < st->count; i++)
+        rc = store_slot(st, &st->slots[i]);
+    st->count = 0;
+    hd_buf_reset(&st->text);
+    return rc;
+}
+
+static int import_line(const char *line, size_t len, int64_t no, void *payload)
+{
+    import_state *st = payload;
+    slot *sl;
+
+    if (len == 0 || strspn(line, " \t") == len)
+        return 0;
+    st->read++;
+    sl = &st->slots[st->count++];
+    sl->offset = st->text.len;
+    sl->len = len;
+    sl->no = no;
+    hd_buf_append(&st->text, line, len);
+    hd_buf_putc(&st->text, '\0');
+    return st->count == BATCH ? run_batch(st) : 0;
 }
 
 static int cmd_import(const hd_cli_globals *globals, const char *file)
@@ -113,10 +189,18 @@ static int cmd_import(const hd_cli_globals *globals, const char *file)
     st.path = file;
     st.now = hd_cli_now();
     hd_trust_list_init(&st.trust);
-    hd_authorization_doc_init(&st.doc);
-    hd_buf_init(&st.signed_json, 0);
+    hd_buf_init(&st.text, 0);
     hd_error_clear(&err);
     hd_error_clear(&st.fatal);
+    st.slots = hd_calloc(BATCH, sizeof(*st.slots));
+    if (!st.slots) {
+        rc = hd_error_set(&err, HD_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < BATCH; i++) {
+        hd_authorization_doc_init(&st.slots[i].doc);
+        hd_buf_init(&st.slots[i].signed_json, 0);
+    }
 
     rc = hd_node_key_load(&st.key, &created, kpath, &err);
     if (rc == 0 && created)
@@ -130,6 +214,8 @@ static int cmd_import(const hd_cli_globals *globals, const char *file)
     if (rc)
         goto out;
     rc = hd_cli_jsonl_each(file, MAX_LINE, import_line, &st, &err);
+    if (rc == 0 && st.count)
+        rc = run_batch(&st);
     if (rc && st.fatal.code)
         err = st.fatal;
     if (rc == 0)
@@ -148,8 +234,12 @@ out:
     hd_casestore_free(st.cs);
     hd_node_key_wipe(&st.key);
     hd_trust_list_release(&st.trust);
-    hd_authorization_doc_release(&st.doc);
-    hd_buf_release(&st.signed_json);
+    for (size_t i = 0; st.slots && i < BATCH; i++) {
+        hd_authorization_doc_release(&st.slots[i].doc);
+        hd_buf_release(&st.slots[i].signed_json);
+    }
+    hd_free(st.slots);
+    hd_buf_release(&st.text);
     if (rc)
         return 3;
     return st.rejected ? 1 : 0;

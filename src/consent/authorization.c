@@ -278,12 +278,26 @@ static bool verifies(const unsigned char sig[crypto_sign_BYTES],
                doc->canonical.len, pk) == 0;
 }
 
-int hd_authorization_verify(const hd_authorization_doc *doc,
-                            const hd_node_key *own, const hd_trust_list *trust,
-                            const char **signer, hd_error *err)
+/* Key k of the keys tried: 0 the node's own, i + 1 trust key i. */
+static const uint8_t *key_at(const hd_node_key *own, const hd_trust_list *trust,
+                             size_t k, const char **id)
+{
+    if (k == 0) {
+        *id = own ? own->node_id : NULL;
+        return own ? own->public_key : NULL;
+    }
+    if (!trust || k - 1 >= trust->count)
+        return NULL;
+    *id = trust->keys[k - 1].node_id;
+    return trust->keys[k - 1].public_key;
+}
+
+int hd_authorization_verify(hd_authorization_doc *doc, const hd_node_key *own,
+                            const hd_trust_list *trust, const char **signer,
+                            hd_error *err)
 {
     unsigned char sig[crypto_sign_BYTES];
-    size_t sig_len = 0;
+    size_t sig_len = 0, keys = 1 + (trust ? trust->count : 0);
     const char *end = NULL;
 
     if (sodium_base642bin(sig, sizeof(sig), doc->signature,
@@ -293,15 +307,16 @@ int hd_authorization_verify(const hd_authorization_doc *doc,
         return bad(err, "signature", "not an Ed25519 signature in base64");
     if (doc->canonical.len == 0)
         return hd_error_set(err, HD_EINVAL, "no record to verify");
-    if (own && verifies(sig, doc, own->public_key)) {
-        if (signer)
-            *signer = own->node_id;
-        return 0;
-    }
-    for (size_t i = 0; trust && i < trust->count; i++) {
-        if (verifies(sig, doc, trust->keys[i].public_key)) {
+    if (doc->key_hint >= keys)
+        doc->key_hint = 0;
+    for (size_t n = 0; n < keys; n++) {
+        size_t k = (doc->key_hint + n) % keys;
+        const char *id = NULL;
+        const uint8_t *pk = key_at(own, trust, k, &id);
+        if (pk && verifies(sig, doc, pk)) {
+            doc->key_hint = k;
             if (signer)
-                *signer = trust->keys[i].node_id;
+                *signer = id;
             return 0;
         }
     }

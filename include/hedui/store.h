@@ -303,11 +303,11 @@ typedef struct hd_application_row {
     const char *application_no;
     const char *program;
     const char *region;
-    int32_t applied_on;
+    int32_t applied_on;        /* INT32_MIN: none (stored as "") */
     const char *refused_field; /* NULL unless refused */
     const char *refused_reason;
     const char *json;
-    size_t json_len;
+    size_t json_len; /* 0: json is NUL-terminated */
     int64_t recorded_at;
     int member_count;
     const char *const *member_pids; /* normalised; "" for an invalid one */

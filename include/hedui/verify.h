@@ -73,7 +73,7 @@ typedef struct hd_application {
     int program;           /* hd_program, or -1 when unknown */
     char program_name[32]; /* as given (truncated) */
     char region[7];
-    int32_t applied_on; /* days since 1970 */
+    int32_t applied_on; /* days since 1970; INT32_MIN when not a date */
     int member_count;
     hd_member members[HD_MAX_MEMBERS];
     hd_declared declared;
@@ -397,11 +397,6 @@ int hd_verify_env_prepare(hd_verify_env *env, hd_error *err);
  * index in `auths` of the authorization that covers member i, or -1. */
 void hd_gate_check(hd_dossier *d, const hd_authorization *auths,
                    size_t auth_count, int *relied_on);
-/* An authorization as the case store keeps it. HD_EDATA when a purpose
- * list or scope cannot be read. */
-int hd_gate_authorization_from_row(hd_authorization *out,
-                                   const hd_consent_row *row, hd_error *err);
-
 /* The keyed hash under which the audit log names a person: 32 hex
  * characters of BLAKE2b keyed with `key`. */
 void hd_audit_person_hash(char out[33], const uint8_t key[32], const char *pid);

@@ -7,8 +7,10 @@
 #include <hedui/verify.h>
 
 typedef struct hd_cli_globals {
-    const char *db_path;   /* --db, default hedui.db */
-    const char *feeds_dir; /* --feeds, default db_path + ".feeds" */
+    const char *db_path;    /* --db, default hedui.db */
+    const char *feeds_dir;  /* --feeds, default db_path + ".feeds" */
+    const char *key_path;   /* --key, default db_path + ".key" */
+    const char *trust_path; /* --trust, none by default */
 } hd_cli_globals;
 
 /* A subcommand gets argv starting at its own name. Exit status: 0 done,
@@ -25,6 +27,9 @@ typedef struct hd_cli_command {
 /* The feed store directory: --feeds, or the case store path + ".feeds". */
 const char *hd_cli_feeds_dir(const hd_cli_globals *globals, char *buf,
                              size_t buf_len);
+/* The node key file: --key, or the case store path + ".key". */
+const char *hd_cli_key_path(const hd_cli_globals *globals, char *buf,
+                            size_t buf_len);
 /* Seconds since 1970, from the system clock. */
 int64_t hd_cli_now(void);
 /* A log sink printing warnings and errors to stderr. */
@@ -47,6 +52,13 @@ void hd_cli_verify_close(hd_cli_verify *v);
 /* An application recorded in the case store, parsed. HD_ENOTFOUND. */
 int hd_cli_load_application(hd_application *app, hd_cli_verify *v,
                             const char *application_no, hd_error *err);
+/* Call fn for each line of a JSON Lines file (line end, and a CR before
+ * it, removed; `no` from 1). Stops at fn's non-zero return and returns
+ * it; HD_EIO, HD_ELIMIT for a line longer than max_line bytes. */
+int hd_cli_jsonl_each(const char *path, size_t max_line,
+                      int (*fn)(const char *line, size_t len, int64_t no,
+                                void *payload),
+                      void *payload, hd_error *err);
 
 /* The subcommands, one file each (cmd_<name>.c). */
 int hd_cmd_gen(const hd_cli_globals *globals, int argc, char **argv);
@@ -56,5 +68,7 @@ int hd_cmd_quarantine(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_verify(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_policy(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_consent(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_apply(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

@@ -13,6 +13,15 @@ const char *hd_cli_feeds_dir(const hd_cli_globals *globals, char *buf,
     return buf;
 }
 
+const char *hd_cli_key_path(const hd_cli_globals *globals, char *buf,
+                            size_t buf_len)
+{
+    if (globals->key_path)
+        return globals->key_path;
+    snprintf(buf, buf_len, "%s.key", globals->db_path);
+    return buf;
+}
+
 int64_t hd_cli_now(void)
 {
     /* The one place the program reads the clock; the library never does. */

@@ -9,15 +9,18 @@ static const hd_cli_command commands[] = {
     {"ingest", "load department deliveries", hd_cmd_ingest},
     {"status", "show what is loaded, per feed", hd_cmd_status},
     {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
+    {"policy", "import, export and show policies", hd_cmd_policy},
+    {"consent", "import, revoke and list authorizations", hd_cmd_consent},
+    {"apply", "import applications", hd_cmd_apply},
     {"verify", "verify an application, or a whole roll", hd_cmd_verify},
     {"report", "write the report of a verified application", hd_cmd_report},
-    {"policy", "import, export and show policies", hd_cmd_policy},
     {"help", "show this help", NULL},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: hedui [--db PATH] [--feeds DIR] COMMAND [ARGS]\n\n"
+    fprintf(out, "usage: hedui [--db PATH] [--feeds DIR] [--key FILE] "
+                 "[--trust FILE] COMMAND [ARGS]\n\n"
                  "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
@@ -25,7 +28,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    hd_cli_globals globals = {"hedui.db", NULL};
+    hd_cli_globals globals = {"hedui.db", NULL, NULL, NULL};
     int i = 1;
 
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -33,6 +36,10 @@ int main(int argc, char **argv)
             globals.db_path = argv[++i];
         else if (!strcmp(argv[i], "--feeds") && i + 1 < argc)
             globals.feeds_dir = argv[++i];
+        else if (!strcmp(argv[i], "--key") && i + 1 < argc)
+            globals.key_path = argv[++i];
+        else if (!strcmp(argv[i], "--trust") && i + 1 < argc)
+            globals.trust_path = argv[++i];
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return 0;

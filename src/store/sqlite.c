@@ -68,18 +68,17 @@ static const char *const stmt_sql[ST_COUNT_] = {
 
 static const struct hd__cs_ops sqlite_ops;
 
+/* Statements of the other sqlite_<area>.c files (hd__sqlite_stmt). */
+#define AREA_STMTS 64
+
 typedef struct sqlite_store {
     hd_casestore base;
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT_];
-    /* Statements of the other sqlite_<area>.c files, keyed by the
-     * address of their (static) SQL text: hd__sqlite_prepare. */
-    struct {
-        const char *sql;
-        sqlite3_stmt *st;
-    } cached[64];
-    int cached_count;
     int version;
+    const char *area_sql[AREA_STMTS];
+    sqlite3_stmt *area_stmts[AREA_STMTS];
+    int area_count;
 } sqlite_store;
 
 static sqlite_store *backend(hd_casestore *cs)
@@ -149,50 +148,6 @@ static int stmt_get(sqlite_store *s, enum stmt_id id, sqlite3_stmt **out,
     return 0;
 }
 
-int hd__sqlite_prepare(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
-                       hd_error *err)
-{
-    sqlite_store *s = backend(cs);
-    int i = 0;
-    int rc;
-
-    while (i < s->cached_count && s->cached[i].sql != sql)
-        i++;
-    if (i < s->cached_count && !sqlite3_stmt_busy(s->cached[i].st)) {
-        *out = s->cached[i].st;
-        return 0;
-    }
-    /* Busy (a callback reading while the statement runs) or new. */
-    bool keep = i == s->cached_count &&
-                i < (int)(sizeof(s->cached) / sizeof(s->cached[0]));
-    rc = sqlite3_prepare_v3(s->db, sql, -1,
-                            keep ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
-    if (rc != SQLITE_OK)
-        return db_error(s, err, rc, "cannot prepare a statement");
-    if (keep) {
-        s->cached[i].sql = sql;
-        s->cached[i].st = *out;
-        s->cached_count++;
-    }
-    return 0;
-}
-
-void hd__sqlite_release(hd_casestore *cs, sqlite3_stmt *st)
-{
-    sqlite_store *s = backend(cs);
-
-    if (!st)
-        return;
-    for (int i = 0; i < s->cached_count; i++) {
-        if (s->cached[i].st == st) {
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-            return;
-        }
-    }
-    sqlite3_finalize(st);
-}
-
 static void stmt_done(sqlite_store *s, enum stmt_id id, sqlite3_stmt *st)
 {
     if (!st)
@@ -203,6 +158,53 @@ static void stmt_done(sqlite_store *s, enum stmt_id id, sqlite3_stmt *st)
     } else {
         sqlite3_finalize(st);
     }
+}
+
+int hd__sqlite_stmt(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
+                    hd_error *err)
+{
+    sqlite_store *s = backend(cs);
+    int i, rc;
+
+    for (i = 0; i < s->area_count; i++)
+        if (s->area_sql[i] == sql)
+            break;
+    for (int j = 0; i == s->area_count && j < s->area_count; j++)
+        if (!strcmp(s->area_sql[j], sql))
+            i = j;
+    if (i < s->area_count && !sqlite3_stmt_busy(s->area_stmts[i])) {
+        *out = s->area_stmts[i];
+        return 0;
+    }
+    /* Kept only when new and there is room; otherwise for this use. */
+    rc = sqlite3_prepare_v3(
+        s->db, sql, -1,
+        i == s->area_count && i < AREA_STMTS ? SQLITE_PREPARE_PERSISTENT : 0,
+        out, NULL);
+    if (rc != SQLITE_OK)
+        return db_error(s, err, rc, "cannot prepare a statement");
+    if (i == s->area_count && i < AREA_STMTS) {
+        s->area_sql[i] = sql;
+        s->area_stmts[i] = *out;
+        s->area_count++;
+    }
+    return 0;
+}
+
+void hd__sqlite_stmt_done(hd_casestore *cs, sqlite3_stmt *st)
+{
+    sqlite_store *s = backend(cs);
+
+    if (!st)
+        return;
+    for (int i = 0; i < s->area_count; i++) {
+        if (s->area_stmts[i] == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    }
+    sqlite3_finalize(st);
 }
 
 /* Text of a fixed-size char array, which need not be terminated. */
@@ -315,8 +317,8 @@ static void sqlite_close(hd_casestore *cs)
 
     for (int i = 0; i < ST_COUNT_; i++)
         sqlite3_finalize(s->stmts[i]);
-    for (int i = 0; i < s->cached_count; i++)
-        sqlite3_finalize(s->cached[i].st);
+    for (int i = 0; i < s->area_count; i++)
+        sqlite3_finalize(s->area_stmts[i]);
     sqlite3_close(s->db);
     hd_free(s);
 }
@@ -711,6 +713,12 @@ int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err)
         rc = set_journal_wal(s, err);
     if (rc == 0)
         rc = exec(s, "PRAGMA synchronous = FULL", err);
+    /* Importers write a million rows in one transaction; with SQLite's
+     * 2 MiB default the page cache spills into the WAL and reads the
+     * pages back, which made such an import ten times slower. Pages are
+     * allocated only as they are used. */
+    if (rc == 0)
+        rc = exec(s, "PRAGMA cache_size = -262144", err);
     if (rc == 0)
         rc = migrate(s, err);
 out:

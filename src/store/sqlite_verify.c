@@ -53,7 +53,7 @@ static int insert_done(hd_casestore *cs, sqlite3_stmt *st, int bind_rc,
     int ret = rc == SQLITE_DONE
                   ? 0
                   : hd__sqlite_error(hd__sqlite_db(cs), err, rc, what);
-    hd__sqlite_release(cs, st);
+    hd__sqlite_stmt_done(cs, st);
     return ret;
 }
 
@@ -70,7 +70,7 @@ int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
                             "entry");
     if (!db_of(cs, err))
         return HD_EINVAL;
-    rc = hd__sqlite_prepare(cs, sql_audit_insert, &st, err);
+    rc = hd__sqlite_stmt(cs, sql_audit_insert, &st, err);
     if (rc)
         return rc;
     rc = sqlite3_bind_int64(st, 1, entry->at);
@@ -96,7 +96,7 @@ int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
         return hd_error_set(err, HD_EINVAL, "case store: no callback");
     if (!db_of(cs, err))
         return HD_EINVAL;
-    rc = hd__sqlite_prepare(cs, case_no ? sql_audit_case : sql_audit_all, &st,
+    rc = hd__sqlite_stmt(cs, case_no ? sql_audit_case : sql_audit_all, &st,
                             err);
     if (rc)
         return rc;
@@ -115,14 +115,14 @@ int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
         };
         int stop = fn(sqlite3_column_int64(st, 0), &e, payload);
         if (stop) {
-            hd__sqlite_release(cs, st);
+            hd__sqlite_stmt_done(cs, st);
             return stop;
         }
     }
     rc = rc == SQLITE_DONE ? 0
                            : hd__sqlite_error(hd__sqlite_db(cs), err, rc,
                                               "cannot read the audit log");
-    hd__sqlite_release(cs, st);
+    hd__sqlite_stmt_done(cs, st);
     return rc;
 }
 
@@ -137,7 +137,7 @@ int hd_casestore_verification_add(hd_casestore *cs,
                             "case store: incomplete verification");
     if (!db_of(cs, err))
         return HD_EINVAL;
-    rc = hd__sqlite_prepare(cs, sql_verification_insert, &st, err);
+    rc = hd__sqlite_stmt(cs, sql_verification_insert, &st, err);
     if (rc)
         return rc;
     rc = bind_text(st, 1, row->application_no);
@@ -162,7 +162,7 @@ int hd_casestore_verification_latest(hd_casestore *cs,
         return hd_error_set(err, HD_EINVAL, "case store: no callback");
     if (!db_of(cs, err))
         return HD_EINVAL;
-    rc = hd__sqlite_prepare(cs, sql_verification_latest, &st, err);
+    rc = hd__sqlite_stmt(cs, sql_verification_latest, &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, application_no, -1, SQLITE_STATIC);
@@ -185,6 +185,6 @@ int hd_casestore_verification_latest(hd_casestore *cs,
         rc = hd__sqlite_error(hd__sqlite_db(cs), err, rc,
                               "cannot read verifications");
     }
-    hd__sqlite_release(cs, st);
+    hd__sqlite_stmt_done(cs, st);
     return rc;
 }

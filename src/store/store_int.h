@@ -246,15 +246,20 @@ int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
  */
 typedef struct sqlite3 sqlite3;
 sqlite3 *hd__sqlite_db(hd_casestore *cs);
-/* A prepared statement for `sql`, which must be a string with static
- * storage: it is prepared once per connection and kept (keyed by its
- * address); give it back with hd__sqlite_release, which resets it. A
- * statement still running (a callback reading the store) is prepared
- * afresh for that use and finalized on release. SQLite only. */
+/*
+ * A statement of a sqlite_<area>.c file, prepared once per connection and
+ * kept until the store closes (a bulk import runs one a million times):
+ * `sql` must be a string that lives as long as the program (the cache
+ * looks it up by address first). When the kept one is running (a
+ * callback reading the store), a fresh one is prepared for this use.
+ * Give it back with hd__sqlite_stmt_done, which resets it (or finalizes
+ * a fresh one).
+ */
 typedef struct sqlite3_stmt sqlite3_stmt;
-int hd__sqlite_prepare(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
-                       hd_error *err);
-void hd__sqlite_release(hd_casestore *cs, sqlite3_stmt *st);
+int hd__sqlite_stmt(hd_casestore *cs, const char *sql, sqlite3_stmt **out,
+                    hd_error *err);
+void hd__sqlite_stmt_done(hd_casestore *cs, sqlite3_stmt *st);
+
 /* Map a SQLite result code to an hd error: constraint violations of a
  * key to HD_EEXISTS, other constraints to HD_EINVAL, I/O to HD_EIO. */
 int hd__sqlite_error(sqlite3 *db, hd_error *err, int rc, const char *what);

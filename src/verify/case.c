@@ -28,7 +28,7 @@ static int take_consent(const hd_consent_row *row, void *payload)
         ctx->cap = cap;
     }
     /* A row the gate cannot read grants nothing. */
-    if (hd_gate_authorization_from_row(&ctx->auths[ctx->count], row, NULL) == 0)
+    if (hd_authorization_from_row(&ctx->auths[ctx->count], row, NULL) == 0)
         ctx->count++;
     return 0;
 }

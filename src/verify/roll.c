@@ -257,7 +257,7 @@ static int gate_row(const hd_consent_row *row, void *payload)
     while (g->at < r->member_count &&
            memcmp(r->members[r->by_pid[g->at]].pid, row->pid, 18) < 0)
         g->at++;
-    if (hd_gate_authorization_from_row(&auth, row, NULL))
+    if (hd_authorization_from_row(&auth, row, NULL))
         return 0;
     for (size_t i = g->at; i < r->member_count; i++) {
         roll_member *rm = &r->members[r->by_pid[i]];

@@ -96,8 +96,8 @@ int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
         return hd_error_set(err, HD_EINVAL, "case store: no callback");
     if (!db_of(cs, err))
         return HD_EINVAL;
-    rc = hd__sqlite_stmt(cs, case_no ? sql_audit_case : sql_audit_all, &st,
-                            err);
+    rc =
+        hd__sqlite_stmt(cs, case_no ? sql_audit_case : sql_audit_all, &st, err);
     if (rc)
         return rc;
     if (case_no)

@@ -128,6 +128,8 @@ int hd_verify(hd_result *out, const hd_dossier *dossier,
                   ? app->program_name
                   : hd_program_name((hd_program)app->program));
     fill_members(out, dossier);
+    /* The deliveries read, for the report's as_of dates. */
+    memcpy(out->feeds, dossier->feeds, sizeof(out->feeds));
     if (params) {
         out->params = *params;
         out->has_params = true;

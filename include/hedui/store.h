@@ -334,7 +334,8 @@ typedef struct hd_consent_row {
     int32_t valid_from;
     int32_t valid_until;
     const char *issued_by;
-    const char *json; /* canonical JSON with the signature */
+    const char *json; /* canonical JSON with the signature (NULL when
+                         listing everyone: hd_casestore_consents) */
     int64_t recorded_at;
     int64_t revoked_at; /* 0 when not revoked */
     const char *revoked_reason;

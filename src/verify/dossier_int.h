@@ -23,4 +23,11 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
                       const hd_result *r, const char *const *relied_on,
                       const char *action, hd_buf *scratch, hd_error *err);
 
+/* A parsed application packed small, and back (app_pack.c). The packed
+ * size is at most hd__app_packed_size; hd__app_pack returns the end.
+ * An unpacked application borrows its names from the packed copy. */
+size_t hd__app_packed_size(const hd_application *app);
+char *hd__app_pack(char *out, const hd_application *app);
+void hd__app_unpack(hd_application *app, const char *packed);
+
 #endif

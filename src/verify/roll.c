@@ -36,14 +36,13 @@
 enum { FAM_REFUSED = 1, FAM_UNAUTHORIZED = 2, FAM_DONE = 4 };
 
 typedef struct roll_family {
-    size_t off; /* the line in the mapped roll */
-    uint32_t len;
     uint32_t line;
     uint32_t first_member; /* index into roll.members of member 0 */
     uint8_t member_count;
     uint8_t flags;
     int8_t program;
     int32_t applied_on;
+    const char *packed;  /* the parsed application, packed (roll.packs) */
     hd_dossier *dossier; /* while open */
     char *result;        /* the Result record line, once verified */
 } roll_family;
@@ -71,6 +70,7 @@ typedef struct roll {
     size_t next_member;   /* scan position in by_pid */
     size_t next_done;     /* completion position in by_max_pid */
     hd_arena ids;         /* authorization ids relied on */
+    hd_arena packs;       /* the applications, packed */
     hd_dossier **pool;    /* recycled dossiers */
     size_t pool_count;
     size_t pool_cap;
@@ -134,11 +134,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/* Parse the family's line into r->app (again, at completion). */
-static int parse_family(roll *r, const roll_family *f, hd_error *err)
+/* The family's application into r->app, as parsed when the roll was
+ * read. */
+static void unpack_family(roll *r, const roll_family *f)
 {
     hd_application_release(&r->app);
-    return hd_application_parse(&r->app, r->map + f->off, f->len, err);
+    hd__app_unpack(&r->app, f->packed);
 }
 
 static int record_application(roll *r, const hd_application *app,
@@ -217,12 +218,15 @@ static int load_roll(roll *r)
             return hd_error_set(r->err, HD_ENOMEM, "out of memory");
         f = &r->fams[r->fam_count++];
         memset(f, 0, sizeof(*f));
-        f->off = (size_t)(start - r->map);
-        f->len = (uint32_t)len;
         f->line = line;
         f->program = (int8_t)r->app.program;
         f->applied_on = r->app.applied_on;
         f->first_member = (uint32_t)r->member_count;
+        char *packed = hd_arena_alloc(&r->packs, hd__app_packed_size(&r->app));
+        if (!packed)
+            return hd_error_set(r->err, HD_ENOMEM, "out of memory");
+        f->packed = packed;
+        hd__app_pack(packed, &r->app);
         if (r->app.refused) {
             /* Nothing is read for it: no members in the scan. */
             f->flags |= FAM_REFUSED;
@@ -331,9 +335,7 @@ static int complete(roll *r, uint32_t fi)
     if (f->flags & FAM_DONE)
         return 0;
     f->flags |= FAM_DONE;
-    rc = parse_family(r, f, r->err);
-    if (rc)
-        return rc;
+    unpack_family(r, f);
     d->app = &r->app;
     memcpy(d->feeds, r->env->feeds, sizeof(d->feeds));
     d->authorized = !(f->flags & FAM_UNAUTHORIZED);
@@ -486,6 +488,7 @@ static void roll_release(roll *r)
     hd_free(r->by_pid);
     hd_free(r->by_max_pid);
     hd_arena_release(&r->ids);
+    hd_arena_release(&r->packs);
     hd_application_release(&r->app);
     hd_result_release(&r->result);
     hd_dossier_release(&r->empty);
@@ -512,6 +515,7 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
     r.payload = payload;
     r.err = err;
     hd_arena_init(&r.ids, 1 << 20);
+    hd_arena_init(&r.packs, 1 << 20);
     memset(&r.app, 0, sizeof(r.app));
     hd_result_init(&r.result);
     hd_dossier_init(&r.empty, NULL);

@@ -94,120 +94,165 @@ CREATE MACRO csv(f) AS TABLE
 
 -- ------------------------------------------------------------- the feeds
 
+-- Every ID spelling and credit code met in the feeds, checked once: far
+-- fewer than the rows (a person has tens of rows), and the checks are the
+-- costly part of a row. pidmap.pid is NULL for an invalid ID.
+CREATE TABLE pidmap AS
+SELECT s, pid_norm(s) AS pid FROM (
+    SELECT pid AS s FROM csv('@F:hukou@')
+    UNION
+    SELECT pid AS s FROM csv('@F:marriage@')
+    UNION
+    SELECT pid AS s FROM csv('@F:death@')
+    UNION
+    SELECT pid AS s FROM csv('@F:tax_income@')
+    UNION
+    SELECT pid AS s FROM csv('@F:social_insurance@')
+    UNION
+    SELECT pid AS s FROM csv('@F:unemployment@')
+    UNION
+    SELECT pid AS s FROM csv('@F:medical@')
+    UNION
+    SELECT pid AS s FROM csv('@F:provident_fund@')
+    UNION
+    SELECT pid AS s FROM csv('@F:real_estate@')
+    UNION
+    SELECT pid AS s FROM csv('@F:vehicle@')
+    UNION
+    SELECT pid AS s FROM csv('@F:enterprise@')
+    UNION
+    SELECT pid AS s FROM csv('@F:deposit@')
+    UNION
+    SELECT pid AS s FROM csv('@F:securities@')
+    UNION
+    SELECT pid AS s FROM csv('@F:insurance@')
+    UNION
+    SELECT pid AS s FROM csv('@F:disability@')
+    UNION
+    SELECT spouse_pid FROM csv('@F:marriage@'))
+WHERE s IS NOT NULL;
+
+CREATE TABLE usccmap AS
+SELECT s FROM (
+    SELECT payer AS s FROM csv('@F:tax_income@')
+    UNION SELECT employer FROM csv('@F:social_insurance@')
+    UNION SELECT uscc FROM csv('@F:enterprise@'))
+WHERE uscc_ok(s);
+
 CREATE TABLE hukou AS
-SELECT pid_norm(pid) AS pid, hukou_no, relation, status
-FROM csv('@F:hukou@')
-WHERE pid_norm(pid) IS NOT NULL AND text_ok(name) AND sex IN ('1', '2')
+SELECT m.pid AS pid, hukou_no, relation, status
+FROM csv('@F:hukou@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND text_ok(name) AND sex IN ('1', '2')
   AND date_ok(birth) AND text_ok(hukou_no)
   AND relation IN ('02', '10', '20', '30', '40', '50', '60', '70', '80', '99')
   AND region_ok(region) AND status IN ('1', '2', '3')
   AND (status_date IS NULL OR date_ok(status_date))
   -- cross-field rules of feeds.md
-  AND sex = CASE WHEN dg(pid_norm(pid), 17) % 2 = 1 THEN '1' ELSE '2' END
-  AND replace(birth, '-', '') = substr(pid_norm(pid), 7, 8)
+  AND sex = CASE WHEN dg(m.pid, 17) % 2 = 1 THEN '1' ELSE '2' END
+  AND replace(birth, '-', '') = substr(m.pid, 7, 8)
   AND (status_date IS NOT NULL OR status = '1');
 
 CREATE TABLE marriage AS
-SELECT pid_norm(pid) AS pid, pid_norm(spouse_pid) AS spouse_pid, event,
+SELECT m.pid AS pid, m2.pid AS spouse_pid, event,
        CAST(date AS DATE) AS date
-FROM csv('@F:marriage@')
-WHERE pid_norm(pid) IS NOT NULL AND pid_norm(spouse_pid) IS NOT NULL
+FROM csv('@F:marriage@') r JOIN pidmap m ON m.s = r.pid JOIN pidmap m2 ON m2.s = r.spouse_pid
+WHERE m.pid IS NOT NULL AND m2.pid IS NOT NULL
   AND event IN ('1', '2') AND date_ok(date);
 
 CREATE TABLE death AS
-SELECT pid_norm(pid) AS pid
-FROM csv('@F:death@')
-WHERE pid_norm(pid) IS NOT NULL AND date_ok(date);
+SELECT m.pid AS pid
+FROM csv('@F:death@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND date_ok(date);
 
 CREATE TABLE tax_income AS
-SELECT pid_norm(pid) AS pid, period_n(period) AS period, category,
+SELECT m.pid AS pid, period_n(period) AS period, category,
        fen(income) AS income, fen(tax) AS tax
-FROM csv('@F:tax_income@')
-WHERE pid_norm(pid) IS NOT NULL AND period_ok(period)
+FROM csv('@F:tax_income@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND period_ok(period)
   AND category IN ('wage', 'labor', 'royalty', 'author', 'business',
                    'interest', 'rental', 'transfer', 'incidental')
-  AND (payer IS NULL OR uscc_ok(payer)) AND money_ok(income) AND money_ok(tax);
+  AND (payer IS NULL OR payer IN (SELECT s FROM usccmap)) AND money_ok(income) AND money_ok(tax);
 
 CREATE TABLE social_insurance AS
-SELECT pid_norm(pid) AS pid, period_n(period) AS period, kind,
+SELECT m.pid AS pid, period_n(period) AS period, kind,
        fen(base) AS base, fen(amount) AS amount
-FROM csv('@F:social_insurance@')
-WHERE pid_norm(pid) IS NOT NULL AND period_ok(period)
+FROM csv('@F:social_insurance@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND period_ok(period)
   AND kind IN ('contrib', 'pension', 'unemployment', 'injury')
   AND (base IS NULL OR money_ok(base)) AND money_ok(amount)
-  AND (employer IS NULL OR uscc_ok(employer))
+  AND (employer IS NULL OR employer IN (SELECT s FROM usccmap))
   AND (base IS NOT NULL OR kind <> 'contrib');
 
 CREATE TABLE unemployment AS
-SELECT pid_norm(pid) AS pid, CAST(registered AS DATE) AS registered,
+SELECT m.pid AS pid, CAST(registered AS DATE) AS registered,
        CAST(ended AS DATE) AS ended
-FROM csv('@F:unemployment@')
-WHERE pid_norm(pid) IS NOT NULL AND date_ok(registered)
+FROM csv('@F:unemployment@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND date_ok(registered)
   AND (ended IS NULL OR date_ok(ended));
 
 CREATE TABLE medical AS
-SELECT pid_norm(pid) AS pid, period_n(period) AS period,
+SELECT m.pid AS pid, period_n(period) AS period,
        fen(self_paid) AS self_paid
-FROM csv('@F:medical@')
-WHERE pid_norm(pid) IS NOT NULL AND period_ok(period)
+FROM csv('@F:medical@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND period_ok(period)
   AND money_ok(total) AND money_ok(fund_paid) AND money_ok(self_paid)
   AND serious IN ('0', '1')
   AND fen(total) = fen(fund_paid) + fen(self_paid);
 
 CREATE TABLE provident_fund AS
-SELECT pid_norm(pid) AS pid, period_n(period) AS period, fen(base) AS base
-FROM csv('@F:provident_fund@')
-WHERE pid_norm(pid) IS NOT NULL AND period_ok(period)
+SELECT m.pid AS pid, period_n(period) AS period, fen(base) AS base
+FROM csv('@F:provident_fund@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND period_ok(period)
   AND money_ok(base) AND money_ok(deposit) AND money_ok(balance);
 
 CREATE TABLE real_estate AS
-SELECT pid_norm(pid) AS pid, cert_no, use, fen(area) AS area,
+SELECT m.pid AS pid, cert_no, use, fen(area) AS area,
        CAST(share AS INTEGER) AS share, status
-FROM csv('@F:real_estate@')
-WHERE pid_norm(pid) IS NOT NULL AND text_ok(cert_no) AND region_ok(region)
+FROM csv('@F:real_estate@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND text_ok(cert_no) AND region_ok(region)
   AND use IN ('residential', 'commercial', 'office', 'industrial', 'other')
   AND area_ok(area) AND pct_ok(share) AND date_ok(acquired)
   AND status IN ('1', '2');
 
 CREATE TABLE vehicle AS
-SELECT pid_norm(pid) AS pid, plate, type, fen(value) AS value, status
-FROM csv('@F:vehicle@')
-WHERE pid_norm(pid) IS NOT NULL AND text_ok(plate)
+SELECT m.pid AS pid, plate, type, fen(value) AS value, status
+FROM csv('@F:vehicle@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND text_ok(plate)
   AND type IN ('car', 'truck', 'motorcycle', 'disability', 'farm')
   AND date_ok(registered) AND money_ok(value) AND status IN ('1', '2');
 
 CREATE TABLE enterprise AS
-SELECT pid_norm(pid) AS pid, uscc, role, fen(capital) AS capital, status
-FROM csv('@F:enterprise@')
-WHERE pid_norm(pid) IS NOT NULL AND uscc_ok(uscc) AND text_ok(name)
+SELECT m.pid AS pid, uscc, role, fen(capital) AS capital, status
+FROM csv('@F:enterprise@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND uscc IN (SELECT s FROM usccmap) AND text_ok(name)
   AND role IN ('legal_rep', 'shareholder', 'individual')
   AND money_ok(capital) AND status IN ('1', '2', '3')
   AND date_ok(established);
 
 CREATE TABLE deposit AS
-SELECT pid_norm(pid) AS pid, fen(balance) AS balance
-FROM csv('@F:deposit@')
-WHERE pid_norm(pid) IS NOT NULL AND text_ok(institution)
+SELECT m.pid AS pid, fen(balance) AS balance
+FROM csv('@F:deposit@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND text_ok(institution)
   AND text_ok(account) AND product IN ('demand', 'time', 'wealth')
   AND money_ok(balance);
 
 CREATE TABLE securities AS
-SELECT pid_norm(pid) AS pid, fen(market_value) AS market_value
-FROM csv('@F:securities@')
-WHERE pid_norm(pid) IS NOT NULL AND text_ok(institution)
+SELECT m.pid AS pid, fen(market_value) AS market_value
+FROM csv('@F:securities@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND text_ok(institution)
   AND money_ok(market_value);
 
 CREATE TABLE insurance AS
-SELECT pid_norm(pid) AS pid, fen(cash_value) AS cash_value
-FROM csv('@F:insurance@')
-WHERE pid_norm(pid) IS NOT NULL AND text_ok(policy_no)
+SELECT m.pid AS pid, fen(cash_value) AS cash_value
+FROM csv('@F:insurance@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL AND text_ok(policy_no)
   AND product IN ('life', 'annuity', 'health', 'property')
   AND money_ok(cash_value) AND money_ok(annual_premium);
 
 CREATE TABLE disability AS
-SELECT pid_norm(pid) AS pid, level, CAST(valid_until AS DATE) AS valid_until
-FROM csv('@F:disability@')
-WHERE pid_norm(pid) IS NOT NULL
+SELECT m.pid AS pid, level, CAST(valid_until AS DATE) AS valid_until
+FROM csv('@F:disability@') r JOIN pidmap m ON m.s = r.pid
+WHERE m.pid IS NOT NULL
   AND category IN ('1', '2', '3', '4', '5', '6', '7')
   AND level IN ('1', '2', '3', '4') AND date_ok(valid_until);
 

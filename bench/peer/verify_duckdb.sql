@@ -266,14 +266,20 @@ FROM read_json('@DATA@/applications.jsonl', format = 'newline_delimited',
                region: 'VARCHAR', applied_on: 'VARCHAR',
                members: 'STRUCT(pid VARCHAR, name VARCHAR, relation VARCHAR)[]'});
 
+-- an ID already met in the feeds is looked up, not checked again
+CREATE MACRO pid_of(map_s, map_pid, raw) AS
+    CASE WHEN map_s IS NOT NULL THEN map_pid ELSE pid_norm(raw) END;
+
 CREATE TABLE am AS
-SELECT application_no, i - 1 AS idx, members[i].pid AS raw_pid,
-       pid_norm(members[i].pid) AS pid, members[i].relation AS relation
-FROM (SELECT application_no, members, generate_subscripts(members, 1) AS i
-      FROM app);
+SELECT application_no, idx, raw_pid, pid_of(pm.s, pm.pid, raw_pid) AS pid, relation
+FROM (SELECT application_no, i - 1 AS idx, members[i].pid AS raw_pid,
+             members[i].relation AS relation
+      FROM (SELECT application_no, members, generate_subscripts(members, 1) AS i
+            FROM app)) x
+LEFT JOIN pidmap pm ON pm.s = x.raw_pid;
 
 CREATE TABLE auth AS
-SELECT pid_norm(pid) AS pid, purpose,
+SELECT pid_of(pm.s, pm.pid, a.pid) AS pid, purpose,
        (list_contains(scope, '*') OR list_has_all(scope,
            ['hukou', 'marriage', 'death', 'tax_income', 'social_insurance',
             'medical', 'provident_fund', 'real_estate', 'vehicle',
@@ -282,7 +288,8 @@ SELECT pid_norm(pid) AS pid, purpose,
        TRY_CAST(valid_from AS DATE) AS vf, TRY_CAST(valid_until AS DATE) AS vu
 FROM read_json('@DATA@/authorizations.jsonl', format = 'newline_delimited',
     columns = {pid: 'VARCHAR', purpose: 'VARCHAR[]', scope: 'VARCHAR[]',
-               valid_from: 'VARCHAR', valid_until: 'VARCHAR'});
+               valid_from: 'VARCHAR', valid_until: 'VARCHAR'}) a
+LEFT JOIN pidmap pm ON pm.s = a.pid;
 
 CREATE TABLE pol AS SELECT content::JSON AS j FROM read_text('@DATA@/policy.json');
 

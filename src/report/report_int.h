@@ -10,19 +10,13 @@
 
 /* ------------------------------------------------------------- wording */
 
-const char *rp_code_name(hd_code code);
-const char *rp_code_zh(hd_code code);
 /* The neutral name of a test ("家庭人均月收入") for the tests table. */
 const char *rp_test_zh(hd_code code);
-const char *rp_conclusion_name(hd_conclusion c);
 const char *rp_conclusion_zh(hd_conclusion c);
-const char *rp_level_name(hd_level level);
 const char *rp_level_zh(hd_level level);
 const char *rp_program_zh(int program); /* -1: "未知项目" */
 const char *rp_relation_zh(const char *code);
-const char *rp_figure_name(hd_figure_id id);
 const char *rp_figure_zh(hd_figure_id id);
-const char *rp_param_name(hd_param_id id);
 const char *rp_feed_zh(const hd_feed *feed);
 /* Chinese for a code value or a source note ("residential" -> 住宅), or
  * the word itself. */

@@ -60,7 +60,7 @@ static void put_codes(hd_buf *b, uint64_t bits)
         if (!first)
             hd_buf_putc(b, ',');
         first = false;
-        put_str(b, rp_code_name((hd_code)c));
+        put_str(b, hd_code_name((hd_code)c));
     }
     hd_buf_putc(b, ']');
 }
@@ -179,7 +179,7 @@ static void put_policy(hd_buf *b, const hd_result *r)
         const hd_param_origin *o = &p->origin[i];
         if (i)
             hd_buf_putc(b, ',');
-        put_key(b, rp_param_name((hd_param_id)i));
+        put_key(b, hd_param_name((hd_param_id)i));
         hd_buf_puts(b, "{\"value\":");
         put_param_value(b, p, (hd_param_id)i);
         hd_buf_puts(b, ",\"origin\":{\"region\":");
@@ -274,7 +274,7 @@ static void put_tests(hd_buf *b, const hd_result *r)
         if (i)
             hd_buf_putc(b, ',');
         hd_buf_puts(b, "{\"code\":");
-        put_str(b, rp_code_name(x->code));
+        put_str(b, hd_code_name(x->code));
         hd_buf_puts(b, ",\"program\":");
         put_str(b, hd_program_name(x->program));
         hd_buf_puts(b, ",\"unit\":");
@@ -300,7 +300,7 @@ static void put_sources(hd_buf *b, const hd_result *r, bool full)
         if (i)
             hd_buf_putc(b, ',');
         hd_buf_puts(b, "{\"figure\":");
-        put_str(b, rp_figure_name(s->figure));
+        put_str(b, hd_figure_name(s->figure));
         hd_buf_puts(b, ",\"feed\":");
         put_str(b, rec && rec->feed ? rec->feed->name : "");
         hd_buf_puts(b, ",\"delivery_id\":");
@@ -374,10 +374,10 @@ int hd_report_json(hd_buf *out, const hd_result *r, const hd_application *app,
     hd_buf_puts(out, ",\"program\":");
     put_str(out, r->program);
     hd_buf_puts(out, ",\"conclusion\":");
-    put_str(out, rp_conclusion_name(r->conclusion));
+    put_str(out, hd_conclusion_name(r->conclusion));
     if (!gated && r->has_level) {
         hd_buf_puts(out, ",\"level\":");
-        put_str(out, rp_level_name(r->level));
+        put_str(out, hd_level_name(r->level));
     }
     if (!gated && r->has_figures) {
         hd_buf_puts(out, ",\"figures\":");

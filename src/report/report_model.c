@@ -456,7 +456,7 @@ static void findings(rp_doc *d, const hd_result *r, const hd_application *app,
     heading(d, RP_SHEET_TESTS, "核对发现");
     t = table(d, RP_SHEET_TESTS, 2, "3L:代码", "6L:说明");
     for (int c = 0; c < HD_CODE_COUNT_; c++) {
-        const char *text = rp_code_zh((hd_code)c);
+        const char *text = hd_code_title_zh((hd_code)c);
         if (!(r->findings & ((uint64_t)1 << c)))
             continue;
         if (c == HD_FIND_APPLICATION_INVALID)
@@ -472,7 +472,7 @@ static void findings(rp_doc *d, const hd_result *r, const hd_application *app,
             text = fmt(d, "%s：%s", text, names.ptr);
             hd_buf_release(&names);
         }
-        row(d, t, rp_code_name((hd_code)c), text);
+        row(d, t, hd_code_name((hd_code)c), text);
     }
     sources_of(d, r, app, full, RP_SHEET_TESTS, HD_FIGURE_FAMILY,
                "家庭状况记录");

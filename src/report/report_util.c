@@ -1,8 +1,7 @@
 /*
- * Wording and number formatting for the reports. The names here repeat
- * rules.md's (and verify's) on purpose: the report module must render a
- * result without calling back into the engine, and the names are part of
- * the documented JSON (docs/reports.md), so they may never change anyway.
+ * Wording and number formatting for the reports: the Chinese a reader
+ * sees. The stable English names (codes, conclusions, levels, figures,
+ * parameters) are verify's and policy's own (hd_code_name, ...).
  */
 #include "report_int.h"
 
@@ -12,52 +11,6 @@
 #include <string.h>
 
 /* ------------------------------------------------------------- wording */
-
-static const char *const code_names[HD_CODE_COUNT_] = {
-    "ENTERPRISE",
-    "FINANCIAL_ASSETS",
-    "HOMES",
-    "HOME_AREA",
-    "INCOME",
-    "INCOME_AFTER_EXPENDITURE",
-    "NONRESIDENTIAL",
-    "NOT_SINGLE",
-    "NO_RIGID_EXPENDITURE",
-    "VEHICLE",
-    "WORK_CAPACITY",
-    "APPLICATION_INVALID",
-    "FEED_NOT_DELIVERED",
-    "MEMBER_DECEASED",
-    "MEMBER_NOT_IN_HUKOU",
-    "NO_AUTHORIZATION",
-    "PID_INVALID",
-    "RELATION_MISMATCH",
-    "SUPPORTER_CHECK",
-    "UNDECLARED_SPOUSE",
-};
-
-static const char *const code_zh[HD_CODE_COUNT_] = {
-    "家庭成员持有超过限额的企业出资",
-    "家庭人均金融资产超过标准",
-    "家庭住房套数超过标准",
-    "家庭人均住房面积超过标准",
-    "家庭人均月收入超过标准",
-    "扣除刚性支出后家庭人均月收入超过标准",
-    "家庭成员拥有非住宅类房产",
-    "不是单人户",
-    "没有刚性支出",
-    "家庭成员拥有计入的机动车辆",
-    "具有劳动能力",
-    "申请信息不符合要求",
-    "有部门数据尚未报送",
-    "家庭成员已死亡",
-    "未查到家庭成员的户籍登记",
-    "家庭成员未有效授权",
-    "身份证号码无效",
-    "申报的家庭关系与户籍登记不一致",
-    "法定赡养、抚养、扶养义务人情况需工作人员核查",
-    "有未申报的在世配偶",
-};
 
 /* Neutral names of the tests, for the tests table (the titles above
  * name the failure, which reads wrongly next to 通过). */
@@ -77,24 +30,8 @@ static const char *const test_zh[HD_FAIL_COUNT_] = {
 
 const char *rp_test_zh(hd_code code)
 {
-    return (unsigned)code < HD_FAIL_COUNT_ ? test_zh[code] : rp_code_zh(code);
-}
-
-const char *rp_code_name(hd_code code)
-{
-    return (unsigned)code < HD_CODE_COUNT_ ? code_names[code] : "?";
-}
-
-const char *rp_code_zh(hd_code code)
-{
-    return (unsigned)code < HD_CODE_COUNT_ ? code_zh[code] : "?";
-}
-
-const char *rp_conclusion_name(hd_conclusion c)
-{
-    static const char *const n[] = {"refused", "unauthorized", "review",
-                                    "fails", "meets"};
-    return (unsigned)c < 5 ? n[c] : "?";
+    return (unsigned)code < HD_FAIL_COUNT_ ? test_zh[code]
+                                           : hd_code_title_zh(code);
 }
 
 const char *rp_conclusion_zh(hd_conclusion c)
@@ -103,13 +40,6 @@ const char *rp_conclusion_zh(hd_conclusion c)
                                     "未经授权，未核对", "需人工复核",
                                     "不符合条件", "符合条件"};
     return (unsigned)c < 5 ? n[c] : "?";
-}
-
-const char *rp_level_name(hd_level level)
-{
-    static const char *const n[] = {"none", "dibao", "low_income",
-                                    "expenditure_hardship"};
-    return (unsigned)level < 4 ? n[level] : "?";
 }
 
 const char *rp_level_zh(hd_level level)
@@ -143,40 +73,13 @@ const char *rp_relation_zh(const char *code)
     return "未知";
 }
 
-static const char *const figure_names[HD_FIGURE_COUNT_] = {
-    "income",   "expenditure",    "financial_assets", "homes",
-    "vehicles", "nonresidential", "enterprise",       "family"};
 static const char *const figure_zh[HD_FIGURE_COUNT_] = {
     "收入", "刚性支出",   "金融资产", "住房",
     "车辆", "非住宅房产", "企业",     "家庭状况"};
 
-const char *rp_figure_name(hd_figure_id id)
-{
-    return (unsigned)id < HD_FIGURE_COUNT_ ? figure_names[id] : "?";
-}
-
 const char *rp_figure_zh(hd_figure_id id)
 {
     return (unsigned)id < HD_FIGURE_COUNT_ ? figure_zh[id] : "?";
-}
-
-const char *rp_param_name(hd_param_id id)
-{
-    static const char *const n[HD_PARAM_COUNT_] = {
-        "dibao_standard",
-        "tekun_standard",
-        "low_income_factor",
-        "income_months",
-        "financial_limit_months_dibao",
-        "financial_limit_months_low_income",
-        "vehicle_exempt_value",
-        "max_homes",
-        "max_area_per_capita",
-        "enterprise_capital_limit",
-        "earned_income_disregard",
-        "excluded_categories",
-        "old_age"};
-    return (unsigned)id < HD_PARAM_COUNT_ ? n[id] : "?";
 }
 
 const char *rp_feed_zh(const hd_feed *feed)

@@ -200,7 +200,7 @@ static void codes_text(char *out, size_t len, uint64_t bits)
     for (int c = 0; c < HD_CODE_COUNT_ && o < len; c++)
         if (bits & ((uint64_t)1 << c))
             o += (size_t)snprintf(out + o, len - o, "%s%s", o ? "," : "",
-                                  rp_code_name((hd_code)c));
+                                  hd_code_name((hd_code)c));
 }
 
 int hd_xlsx_roll_add(hd_xlsx_roll *x, const hd_result *r,

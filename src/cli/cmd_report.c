@@ -69,8 +69,19 @@ static int render(const char *format, const char *out_path, const hd_result *r,
     hd_buf b;
     int rc;
 
-    if (!strcmp(format, "xlsx"))
-        return hd_report_xlsx(out_path, r, app, opt, err);
+    if (!strcmp(format, "xlsx")) {
+        /* Written whole under another name, then renamed into place. */
+        char tmp[4096];
+        if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", out_path) >=
+            sizeof(tmp))
+            return hd_error_set(err, HD_EINVAL, "output path too long");
+        rc = hd_report_xlsx(tmp, r, app, opt, err);
+        if (rc == 0 && rename(tmp, out_path))
+            rc = hd_error_set(err, HD_EIO, "cannot write %s", out_path);
+        if (rc)
+            remove(tmp);
+        return rc;
+    }
     hd_buf_init(&b, HD_BUF_DEFAULT_MAX);
     if (!strcmp(format, "pdf"))
         rc = hd_report_pdf(&b, r, app, opt, err);

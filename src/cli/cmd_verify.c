@@ -187,6 +187,7 @@ static int write_summary(const char *xlsx_path, const char *roll_path,
     char *line = NULL, *res = NULL;
     size_t line_cap = 0, res_cap = 0;
     hd_xlsx_roll *x = NULL;
+    char tmp[4096];
     hd_application app;
     hd_result r;
     ssize_t n;
@@ -199,7 +200,13 @@ static int write_summary(const char *xlsx_path, const char *roll_path,
                           results_path);
         goto out;
     }
-    rc = hd_xlsx_roll_open(&x, xlsx_path, now, err);
+    /* Written whole under another name, then renamed into place. */
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", xlsx_path) >=
+        sizeof(tmp)) {
+        rc = hd_error_set(err, HD_EINVAL, "output path too long");
+        goto out;
+    }
+    rc = hd_xlsx_roll_open(&x, tmp, now, err);
     while (rc == 0 && (n = next_line(&line, &line_cap, roll)) > 0) {
         hd_error perr;
         if (line[0] == '\0')
@@ -220,6 +227,10 @@ static int write_summary(const char *xlsx_path, const char *roll_path,
     if (x) {
         int crc = hd_xlsx_roll_close(x, rc ? NULL : err);
         rc = rc ? rc : crc;
+        if (rc == 0 && rename(tmp, xlsx_path))
+            rc = hd_error_set(err, HD_EIO, "cannot write %s", xlsx_path);
+        if (rc)
+            remove(tmp);
     }
 out:
     if (roll)

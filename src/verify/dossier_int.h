@@ -23,6 +23,13 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
                       const hd_result *r, const char *const *relied_on,
                       const char *action, hd_buf *scratch, hd_error *err);
 
+/* The audit entry's three JSON arrays (persons as keyed hashes, feeds
+ * read, authorizations relied on), appended to `out` each followed by a
+ * NUL: what hd__verify_record writes, for a caller that writes it from
+ * another thread. Returns hd_buf_error(out). */
+int hd__verify_audit_format(const hd_verify_env *env, const hd_dossier *d,
+                            const char *const *relied_on, hd_buf *out);
+
 /* A parsed application packed small, and back (app_pack.c). The packed
  * size is at most hd__app_packed_size; hd__app_pack returns the end.
  * An unpacked application borrows its names from the packed copy. */

@@ -61,14 +61,29 @@ typedef struct roll_member {
  * With env->record, the case-store writes of step 3 (audit entry and
  * verification row of each case: a third of a recorded roll's time, in
  * SQLite) run on a writer thread while the scan goes on. The connection
- * is the writer's alone from the scan's start until it is joined. Cases
- * go to it in chunks, each case as NUL-terminated strings: case number,
- * persons, feeds, authorizations, conclusion, record.
+ * is the writer's alone while it runs, but for the gate's read, made
+ * while it waits with nothing queued. Work goes to it in chunks, each
+ * item led by its length and kind: an application read from the roll
+ * (step 1, recorded as it is parsed), or a case as NUL-terminated
+ * strings: case number, persons, feeds, authorizations, conclusion,
+ * record.
  */
 enum { WRITER_CHUNKS = 8, WRITER_CHUNK_BYTES = 256 * 1024 };
+enum { ITEM_CASE = 'C', ITEM_APP = 'A' };
+
+/* An application item's fixed part; its texts follow. */
+typedef struct app_item {
+    const char *json; /* in the roll's map */
+    size_t json_len;
+    uint32_t line;
+    int32_t applied_on;
+    uint8_t refused;
+    uint8_t member_count;
+} app_item;
 
 typedef struct writer {
     const hd_verify_env *env;
+    const char *path; /* the roll, for errors */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -171,35 +186,313 @@ static void unpack_family(roll *r, const roll_family *f)
     hd__app_unpack(&r->app, f->packed);
 }
 
-static int record_application(roll *r, const hd_application *app,
-                              const char *json, size_t len, hd_error *err)
+static int write_case(writer *w, const char *p, const char *end)
+{
+    const hd_verify_env *env = w->env;
+    const char *s[6];
+
+    for (int i = 0; i < 6; i++) {
+        if (p >= end)
+            return hd_error_set(&w->err, HD_EINVAL, "writer: short case");
+        s[i] = p;
+        p += strlen(p) + 1;
+    }
+    hd_audit_entry entry = {
+        .at = env->now,
+        .actor = env->actor ? env->actor : "unknown",
+        .action = "verify-roll",
+        .case_no = s[0],
+        .persons = s[1],
+        .feeds = s[2],
+        .authorizations = s[3],
+        .outcome = s[4],
+    };
+    hd_verification_row row = {
+        .application_no = s[0],
+        .verified_at = env->now,
+        .view_seq = env->max_seq,
+        .policy_version = hd_policy_version(env->policy),
+        .conclusion = s[4],
+        .record = s[5],
+    };
+    int rc = hd_casestore_audit_add(env->cs, &entry, &w->err);
+    if (rc == 0)
+        rc = hd_casestore_verification_add(env->cs, &row, &w->err);
+    return rc;
+}
+
+/* The next NUL-terminated text of an item, or NULL past its end. */
+static const char *item_text(const char **p, const char *end)
+{
+    const char *s = *p;
+    const char *nul = s < end ? memchr(s, '\0', (size_t)(end - s)) : NULL;
+
+    if (!nul)
+        return NULL;
+    *p = nul + 1;
+    return s;
+}
+
+/* An application: app_item, then number, program, region, the refusal's
+ * field and reason when refused, and the members' pids. */
+static int write_app(writer *w, const char *p, const char *end)
 {
     const char *pids[HD_MAX_MEMBERS];
-    hd_application_row row = {
-        .application_no = app->application_no,
-        .program = app->program_name,
-        .region = app->region,
-        .applied_on = app->applied_on,
-        .refused_field = app->refused ? app->error_field : NULL,
-        .refused_reason = app->refused ? app->error_reason : NULL,
-        .json = json,
-        .json_len = len,
-        .recorded_at = r->env->now,
-        .member_count = app->member_count,
-        .member_pids = pids,
-    };
+    app_item it;
     bool stored;
     int rc;
 
-    for (int m = 0; m < app->member_count; m++)
-        pids[m] = app->members[m].pid;
-    rc = hd_casestore_application_put(r->env->cs, &row, &stored, err);
+    if ((size_t)(end - p) < sizeof(it))
+        return hd_error_set(&w->err, HD_EINVAL, "writer: short item");
+    memcpy(&it, p, sizeof(it));
+    p += sizeof(it);
+    hd_application_row row = {
+        .application_no = item_text(&p, end),
+        .program = item_text(&p, end),
+        .region = item_text(&p, end),
+        .applied_on = it.applied_on,
+        .json = it.json,
+        .json_len = it.json_len,
+        .recorded_at = w->env->now,
+        .member_count = it.member_count,
+        .member_pids = pids,
+    };
+    if (it.refused) {
+        row.refused_field = item_text(&p, end);
+        row.refused_reason = item_text(&p, end);
+    }
+    for (int m = 0; m < it.member_count && m < HD_MAX_MEMBERS; m++)
+        pids[m] = item_text(&p, end);
+    if (!row.application_no || !row.program || !row.region ||
+        (it.member_count && !pids[it.member_count - 1]) ||
+        (it.refused && !row.refused_reason))
+        return hd_error_set(&w->err, HD_EINVAL, "writer: short item");
+    rc = hd_casestore_application_put(w->env->cs, &row, &stored, &w->err);
     if (rc == HD_EEXISTS) {
         /* Another application under this number: verifying this line
          * would attach its result to the wrong case. */
-        hd_error_at(err, r->path, 0, 0, "application_no");
+        hd_error_at(&w->err, w->path, 0, 0, "application_no");
     }
+    if (rc)
+        hd_error_at(&w->err, w->path, it.line, 0, NULL);
     return rc;
+}
+
+/* Each chunk: items back to back, each led by its length (uint32) and
+ * kind (one byte). */
+static void write_chunk(writer *w, const hd_buf *b)
+{
+    size_t at = 0;
+
+    while (w->rc == 0 && at + 5 <= b->len) {
+        uint32_t len;
+        memcpy(&len, b->ptr + at, 4);
+        const char *item = b->ptr + at + 5;
+        w->rc = b->ptr[at + 4] == ITEM_APP ? write_app(w, item, item + len)
+                                           : write_case(w, item, item + len);
+        at += 5 + len;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->full_count && !w->closing)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->full_count)
+            break;
+        size_t c = w->full[w->full_head];
+        w->full_head = (w->full_head + 1) % WRITER_CHUNKS;
+        w->full_count--;
+        int failed = w->rc;
+        pthread_mutex_unlock(&w->mu);
+        if (!failed)
+            write_chunk(w, &w->chunks[c]);
+        hd_buf_reset(&w->chunks[c]);
+        pthread_mutex_lock(&w->mu);
+        w->spare[w->spare_count++] = c;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static int writer_start(writer *w, const hd_verify_env *env, const char *path,
+                        hd_error *err)
+{
+    memset(w, 0, sizeof(*w));
+    w->env = env;
+    w->path = path;
+    for (size_t i = 0; i < WRITER_CHUNKS; i++)
+        hd_buf_init(&w->chunks[i], HD_BUF_DEFAULT_MAX);
+    for (size_t i = 1; i < WRITER_CHUNKS; i++)
+        w->spare[w->spare_count++] = i;
+    w->filling = 0;
+    if (pthread_mutex_init(&w->mu, NULL))
+        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    if (pthread_cond_init(&w->cv, NULL)) {
+        pthread_mutex_destroy(&w->mu);
+        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    }
+    if (pthread_create(&w->thread, NULL, writer_main, w)) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    }
+    w->started = true;
+    return 0;
+}
+
+/* Hand the chunk being filled to the writer and take a spare one.
+ * Returns the writer's error, if it has one. */
+static int writer_push(writer *w)
+{
+    int rc;
+
+    pthread_mutex_lock(&w->mu);
+    w->full[(w->full_head + w->full_count) % WRITER_CHUNKS] = w->filling;
+    w->full_count++;
+    pthread_cond_broadcast(&w->cv);
+    while (!w->spare_count)
+        pthread_cond_wait(&w->cv, &w->mu);
+    w->filling = w->spare[--w->spare_count];
+    rc = w->rc;
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+/* Finish the writes and join; the writer's error goes to err. */
+static int writer_stop(writer *w, bool flush, hd_error *err)
+{
+    int rc;
+
+    if (!w->started)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    if (flush && w->chunks[w->filling].len) {
+        w->full[(w->full_head + w->full_count) % WRITER_CHUNKS] = w->filling;
+        w->full_count++;
+    }
+    w->closing = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->started = false;
+    rc = w->rc;
+    if (rc && err)
+        *err = w->err;
+    return rc;
+}
+
+static void writer_release(writer *w)
+{
+    for (size_t i = 0; i < WRITER_CHUNKS; i++)
+        hd_buf_release(&w->chunks[i]);
+}
+
+/* Open an item in the chunk being filled; returns where its length
+ * goes. */
+static size_t item_begin(writer *w, char kind)
+{
+    hd_buf *b = &w->chunks[w->filling];
+    size_t at = b->len;
+    char head[5] = {0, 0, 0, 0, kind};
+
+    hd_buf_append(b, head, sizeof(head));
+    return at;
+}
+
+/* Close the item opened at `at`; hands the chunk over once full. */
+static int item_end(roll *r, size_t at)
+{
+    writer *w = r->w;
+    hd_buf *b = &w->chunks[w->filling];
+    uint32_t len;
+
+    if (b->err)
+        return hd_error_set(r->err, b->err, "cannot queue a write");
+    len = (uint32_t)(b->len - at - 5);
+    memcpy(b->ptr + at, &len, 4);
+    if (b->len >= WRITER_CHUNK_BYTES) {
+        int rc = writer_push(w);
+        if (rc)
+            return writer_stop(w, false, r->err);
+    }
+    return 0;
+}
+
+static void item_text_add(hd_buf *b, const char *s)
+{
+    hd_buf_append(b, s, strlen(s) + 1);
+}
+
+/* One case for the writer: the audit entry's parts and the Result line
+ * already made for the results file (the verification's record is that
+ * same line). */
+static int writer_case(roll *r, const hd_dossier *d, const char *relied[],
+                       const char *result_line)
+{
+    hd_buf *b = &r->w->chunks[r->w->filling];
+    size_t at = item_begin(r->w, ITEM_CASE);
+
+    item_text_add(b, r->app.application_no);
+    hd__verify_audit_format(r->env, d, relied, b);
+    item_text_add(b, hd_conclusion_name(r->result.conclusion));
+    item_text_add(b, result_line);
+    return item_end(r, at);
+}
+
+/* One application for the writer to record (step 1). */
+static int writer_app(roll *r, const hd_application *app, const char *json,
+                      size_t len, uint32_t line)
+{
+    hd_buf *b = &r->w->chunks[r->w->filling];
+    size_t at = item_begin(r->w, ITEM_APP);
+    app_item it = {
+        .json = json,
+        .json_len = len,
+        .line = line,
+        .applied_on = app->applied_on,
+        .refused = app->refused,
+        .member_count = (uint8_t)app->member_count,
+    };
+
+    hd_buf_append(b, &it, sizeof(it));
+    item_text_add(b, app->application_no);
+    item_text_add(b, app->program_name);
+    item_text_add(b, app->region);
+    if (app->refused) {
+        item_text_add(b, app->error_field);
+        item_text_add(b, app->error_reason);
+    }
+    for (int m = 0; m < app->member_count; m++)
+        item_text_add(b, app->members[m].pid);
+    return item_end(r, at);
+}
+
+/* Wait until the writer has made every write queued; returns its
+ * error, if any (in r->err). */
+static int writer_drain(roll *r)
+{
+    writer *w = r->w;
+    int rc;
+
+    if (w->chunks[w->filling].len) {
+        rc = writer_push(w);
+        if (rc)
+            return writer_stop(w, false, r->err);
+    }
+    pthread_mutex_lock(&w->mu);
+    while (w->full_count || w->spare_count < WRITER_CHUNKS - 1)
+        pthread_cond_wait(&w->cv, &w->mu);
+    rc = w->rc;
+    pthread_mutex_unlock(&w->mu);
+    return rc ? writer_stop(w, false, r->err) : 0;
 }
 
 /* Step 1: every line. */
@@ -232,12 +525,10 @@ static int load_roll(roll *r)
             r->stats->bad_lines++;
             continue;
         }
-        if (r->env->record) {
-            rc = record_application(r, &r->app, start, len, r->err);
-            if (rc) {
-                hd_error_at(r->err, r->path, line, 0, NULL);
+        if (r->w) {
+            rc = writer_app(r, &r->app, start, len, line);
+            if (rc)
                 return rc;
-            }
         }
         if (grow((void **)&r->fams, &fam_cap, r->fam_count + 1,
                  sizeof(*r->fams)) ||
@@ -349,183 +640,6 @@ static void give_dossier(roll *r, hd_dossier *d)
     }
     hd_dossier_release(d);
     hd_free(d);
-}
-
-static int write_case(writer *w, const char *p, const char *end)
-{
-    const hd_verify_env *env = w->env;
-    const char *s[6];
-
-    for (int i = 0; i < 6; i++) {
-        if (p >= end)
-            return hd_error_set(&w->err, HD_EINVAL, "writer: short case");
-        s[i] = p;
-        p += strlen(p) + 1;
-    }
-    hd_audit_entry entry = {
-        .at = env->now,
-        .actor = env->actor ? env->actor : "unknown",
-        .action = "verify-roll",
-        .case_no = s[0],
-        .persons = s[1],
-        .feeds = s[2],
-        .authorizations = s[3],
-        .outcome = s[4],
-    };
-    hd_verification_row row = {
-        .application_no = s[0],
-        .verified_at = env->now,
-        .view_seq = env->max_seq,
-        .policy_version = hd_policy_version(env->policy),
-        .conclusion = s[4],
-        .record = s[5],
-    };
-    int rc = hd_casestore_audit_add(env->cs, &entry, &w->err);
-    if (rc == 0)
-        rc = hd_casestore_verification_add(env->cs, &row, &w->err);
-    return rc;
-}
-
-/* Each chunk: cases back to back, each led by its length (uint32). */
-static void write_chunk(writer *w, const hd_buf *b)
-{
-    size_t at = 0;
-
-    while (w->rc == 0 && at + 4 <= b->len) {
-        uint32_t len;
-        memcpy(&len, b->ptr + at, 4);
-        at += 4;
-        w->rc = write_case(w, b->ptr + at, b->ptr + at + len);
-        at += len;
-    }
-}
-
-static void *writer_main(void *arg)
-{
-    writer *w = arg;
-
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->full_count && !w->closing)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->full_count)
-            break;
-        size_t c = w->full[w->full_head];
-        w->full_head = (w->full_head + 1) % WRITER_CHUNKS;
-        w->full_count--;
-        int failed = w->rc;
-        pthread_mutex_unlock(&w->mu);
-        if (!failed)
-            write_chunk(w, &w->chunks[c]);
-        hd_buf_reset(&w->chunks[c]);
-        pthread_mutex_lock(&w->mu);
-        w->spare[w->spare_count++] = c;
-        pthread_cond_broadcast(&w->cv);
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-static int writer_start(writer *w, const hd_verify_env *env, hd_error *err)
-{
-    memset(w, 0, sizeof(*w));
-    w->env = env;
-    for (size_t i = 0; i < WRITER_CHUNKS; i++)
-        hd_buf_init(&w->chunks[i], HD_BUF_DEFAULT_MAX);
-    for (size_t i = 1; i < WRITER_CHUNKS; i++)
-        w->spare[w->spare_count++] = i;
-    w->filling = 0;
-    if (pthread_mutex_init(&w->mu, NULL))
-        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
-    if (pthread_cond_init(&w->cv, NULL)) {
-        pthread_mutex_destroy(&w->mu);
-        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
-    }
-    if (pthread_create(&w->thread, NULL, writer_main, w)) {
-        pthread_cond_destroy(&w->cv);
-        pthread_mutex_destroy(&w->mu);
-        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
-    }
-    w->started = true;
-    return 0;
-}
-
-/* Hand the chunk being filled to the writer and take a spare one.
- * Returns the writer's error, if it has one. */
-static int writer_push(writer *w)
-{
-    int rc;
-
-    pthread_mutex_lock(&w->mu);
-    w->full[(w->full_head + w->full_count) % WRITER_CHUNKS] = w->filling;
-    w->full_count++;
-    pthread_cond_broadcast(&w->cv);
-    while (!w->spare_count)
-        pthread_cond_wait(&w->cv, &w->mu);
-    w->filling = w->spare[--w->spare_count];
-    rc = w->rc;
-    pthread_mutex_unlock(&w->mu);
-    return rc;
-}
-
-/* Finish the writes and join; the writer's error goes to err. */
-static int writer_stop(writer *w, bool flush, hd_error *err)
-{
-    int rc;
-
-    if (!w->started)
-        return 0;
-    pthread_mutex_lock(&w->mu);
-    if (flush && w->chunks[w->filling].len) {
-        w->full[(w->full_head + w->full_count) % WRITER_CHUNKS] = w->filling;
-        w->full_count++;
-    }
-    w->closing = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-    pthread_join(w->thread, NULL);
-    pthread_cond_destroy(&w->cv);
-    pthread_mutex_destroy(&w->mu);
-    w->started = false;
-    rc = w->rc;
-    if (rc && err)
-        *err = w->err;
-    return rc;
-}
-
-static void writer_release(writer *w)
-{
-    for (size_t i = 0; i < WRITER_CHUNKS; i++)
-        hd_buf_release(&w->chunks[i]);
-}
-
-/* One case for the writer: the audit entry's parts and the Result line
- * already made for the results file (the verification's record is that
- * same line). */
-static int writer_case(roll *r, const hd_dossier *d, const char *relied[],
-                       const char *result_line)
-{
-    writer *w = r->w;
-    hd_buf *b = &w->chunks[w->filling];
-    size_t len_at = b->len;
-    uint32_t len;
-    const char *outcome = hd_conclusion_name(r->result.conclusion);
-
-    hd_buf_append(b, "\0\0\0\0", 4);
-    hd_buf_append(b, r->app.application_no, strlen(r->app.application_no) + 1);
-    hd__verify_audit_format(r->env, d, relied, b);
-    hd_buf_append(b, outcome, strlen(outcome) + 1);
-    hd_buf_append(b, result_line, strlen(result_line) + 1);
-    if (b->err)
-        return hd_error_set(r->err, b->err, "cannot build the audit entry");
-    len = (uint32_t)(b->len - len_at - 4);
-    memcpy(b->ptr + len_at, &len, 4);
-    if (b->len >= WRITER_CHUNK_BYTES) {
-        int rc = writer_push(w);
-        if (rc)
-            return writer_stop(w, false, r->err);
-    }
-    return 0;
 }
 
 /* Verify a family whose records are all in (or that reads nothing). */
@@ -759,7 +873,17 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
             goto out;
         in_txn = true;
     }
+    memset(&w, 0, sizeof(w));
+    if (env->record) {
+        rc = writer_start(&w, env, roll_path, err);
+        if (rc)
+            goto out;
+        r.w = &w;
+    }
     rc = load_roll(&r);
+    /* The gate reads the case store: the writer must be idle. */
+    if (rc == 0 && r.w)
+        rc = writer_drain(&r);
     if (rc)
         goto out;
     r.by_pid = hd_malloc((r.member_count + 1) * sizeof(*r.by_pid));
@@ -780,13 +904,6 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
     qsort_r(r.by_max_pid, r.fam_count, sizeof(*r.by_max_pid), cmp_family_max,
             &r);
 
-    memset(&w, 0, sizeof(w));
-    if (env->record) {
-        rc = writer_start(&w, env, err);
-        if (rc)
-            goto out;
-        r.w = &w;
-    }
     hd_fs_view view = {env->max_seq};
     rc = hd_feedstore_scan(env->fs, view, scan_person, &r, err);
     if (rc == 0)

@@ -39,6 +39,7 @@ enum { FAM_REFUSED = 1, FAM_UNAUTHORIZED = 2, FAM_DONE = 4 };
 typedef struct roll_family {
     uint32_t line;
     uint32_t first_member; /* index into roll.members of member 0 */
+    uint32_t max_member;   /* index into roll.members of the highest pid */
     uint8_t member_count;
     uint8_t flags;
     int8_t program;
@@ -139,15 +140,21 @@ static int cmp_member_pid(const void *a, const void *b, void *payload)
     return c ? c : (x->family > y->family) - (x->family < y->family);
 }
 
+/* The family's highest member pid, found once when the roll is read:
+ * the sort and every step of the scan ask for it. */
 static const char *max_pid(const roll *r, const roll_family *f)
 {
-    const char *max = NULL;
-    for (int m = 0; m < f->member_count; m++) {
-        const char *p = r->members[f->first_member + m].pid;
-        if (!max || memcmp(p, max, 18) > 0)
-            max = p;
+    return f->member_count ? r->members[f->max_member].pid : NULL;
+}
+
+static void note_max_pid(roll *r, roll_family *f)
+{
+    f->max_member = f->first_member;
+    for (int m = 1; m < f->member_count; m++) {
+        uint32_t i = f->first_member + (uint32_t)m;
+        if (memcmp(r->members[i].pid, r->members[f->max_member].pid, 18) > 0)
+            f->max_member = i;
     }
-    return max;
 }
 
 static int cmp_family_max(const void *a, const void *b, void *payload)
@@ -561,6 +568,7 @@ static int load_roll(roll *r)
             rm->family = (uint32_t)(r->fam_count - 1);
             rm->relied_on = NULL;
         }
+        note_max_pid(r, f);
     }
     return 0;
 }

@@ -189,6 +189,10 @@ typedef struct hd_casestore hd_casestore;
  * the current version). SQLite for now: WAL, synchronous=FULL. */
 int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err);
 void hd_casestore_free(hd_casestore *cs);
+/* Another connection to the store `cs` is open on: for reads made on one
+ * thread while another writes through `cs` (it reads what is committed).
+ * HD_EINVAL when the store has no file to open again (in memory). */
+int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err);
 /* The schema version the store is at. */
 int hd_casestore_schema_version(hd_casestore *cs);
 

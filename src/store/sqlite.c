@@ -729,3 +729,15 @@ out:
     *out = &s->base;
     return 0;
 }
+
+int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
+{
+    sqlite3 *db = hd__sqlite_db(cs);
+    const char *path = db ? sqlite3_db_filename(db, "main") : NULL;
+
+    *out = NULL;
+    if (!path || !*path)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: no file to open again");
+    return hd__sqlite_open(out, path, err);
+}

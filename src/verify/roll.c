@@ -69,7 +69,8 @@ typedef struct roll_member {
  * strings: case number, persons, feeds, authorizations, conclusion,
  * record.
  */
-enum { WRITER_CHUNKS = 8, WRITER_CHUNK_BYTES = 256 * 1024 };
+/* Up to 64 MiB queued: the writer may lag the whole load step behind. */
+enum { WRITER_CHUNKS = 256, WRITER_CHUNK_BYTES = 256 * 1024 };
 enum { ITEM_CASE = 'C', ITEM_APP = 'A' };
 
 /* An application item's fixed part; its texts follow. */
@@ -613,10 +614,10 @@ static int gate_row(const hd_consent_row *row, void *payload)
     return 0;
 }
 
-static int apply_gate(roll *r)
+static int apply_gate(roll *r, hd_casestore *cs)
 {
     gate_ctx g = {r, 0, hd_verify_feed_mask()};
-    int rc = hd_casestore_consents(r->env->cs, NULL, gate_row, &g, r->err);
+    int rc = hd_casestore_consents(cs, NULL, gate_row, &g, r->err);
 
     if (rc)
         return rc < 0 ? rc : HD_ENOMEM;
@@ -836,6 +837,7 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
 {
     roll r = {0};
     writer w;
+    hd_casestore *gate_cs = NULL;
     struct stat st;
     bool in_txn = false;
     int fd, rc = 0;
@@ -889,11 +891,18 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
         r.w = &w;
     }
     rc = load_roll(&r);
-    /* The gate reads the case store: the writer must be idle. */
-    if (rc == 0 && r.w)
-        rc = writer_drain(&r);
     if (rc)
         goto out;
+    /* The gate reads the authorizations, which the roll does not write,
+     * through a connection of its own while the writer goes on recording
+     * the applications; without one (a store in memory), once the writer
+     * is idle. */
+    if (r.w && hd_casestore_open_same(&gate_cs, env->cs, NULL)) {
+        gate_cs = NULL;
+        rc = writer_drain(&r);
+        if (rc)
+            goto out;
+    }
     r.by_pid = hd_malloc((r.member_count + 1) * sizeof(*r.by_pid));
     r.by_max_pid = hd_malloc((r.fam_count + 1) * sizeof(*r.by_max_pid));
     if (!r.by_pid || !r.by_max_pid) {
@@ -905,7 +914,9 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
     for (size_t i = 0; i < r.fam_count; i++)
         r.by_max_pid[i] = (uint32_t)i;
     qsort_r(r.by_pid, r.member_count, sizeof(*r.by_pid), cmp_member_pid, &r);
-    rc = apply_gate(&r);
+    rc = apply_gate(&r, gate_cs ? gate_cs : env->cs);
+    hd_casestore_free(gate_cs);
+    gate_cs = NULL;
     if (rc)
         goto out;
     /* Refused families (no members in the scan) sort first. */
@@ -929,6 +940,7 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
         in_txn = rc != 0;
     }
 out:
+    hd_casestore_free(gate_cs);
     if (r.w) {
         writer_stop(&w, false, NULL);
         writer_release(&w);

@@ -7,6 +7,7 @@
  */
 #include "store/store_int.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* A cursor over one feed's database. */
@@ -172,12 +173,45 @@ static int walk_error(hd_error *err, int rc)
     return hd__fs_mdb_error(err, rc, "cannot read records");
 }
 
+/* The records of one person in an open context, feeds of `mask`. */
+static int person_in(read_ctx *ctx, const char *pid, uint32_t mask,
+                     hd_record_fn fn, void *payload, hd_error *err)
+{
+    hd_record rec;
+    uint8_t key[HD__KEY_PID_LEN];
+    uint64_t packed;
+    int rc = 0;
+
+    if (hd__pid_pack(&packed, pid, strlen(pid)))
+        return hd_error_set(err, HD_EINVAL, "not a normalised citizen id");
+    hd__store_be64(key, packed);
+    for (int i = 0; rc == 0 && i < ctx->cursor_count; i++) {
+        feed_cursor *fc = &ctx->cursors[i];
+        if (!(mask & (1u << fc->feed)))
+            continue;
+        fc->k.mv_data = key;
+        fc->k.mv_size = sizeof(key);
+        fc->rc = mdb_cursor_get(fc->cur, &fc->k, &fc->v, MDB_SET_RANGE);
+        ctx->picks.count = 0;
+        rc = collect(ctx, fc, key);
+        for (size_t j = 0; rc == 0 && j < ctx->picks.count; j++) {
+            rc = decode_pick(ctx, &rec, &ctx->picks.p[j], pid);
+            if (rc == 0) {
+                rc = fn(&rec, payload);
+                if (rc)
+                    return rc;
+            }
+        }
+        if (rc)
+            rc = walk_error(err, rc);
+    }
+    return rc;
+}
+
 int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
                         hd_record_fn fn, void *payload, hd_error *err)
 {
     read_ctx ctx;
-    hd_record rec;
-    uint8_t key[HD__KEY_PID_LEN];
     uint64_t packed;
     int rc;
 
@@ -185,29 +219,54 @@ int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
         return hd_error_set(err, HD_EINVAL, "feed store: bad arguments");
     if (hd__pid_pack(&packed, pid, strlen(pid)))
         return hd_error_set(err, HD_EINVAL, "not a normalised citizen id");
-    hd__store_be64(key, packed);
     rc = ctx_open(&ctx, fs, view, err);
-    for (int i = 0; rc == 0 && i < ctx.cursor_count; i++) {
-        feed_cursor *fc = &ctx.cursors[i];
-        fc->k.mv_data = key;
-        fc->k.mv_size = sizeof(key);
-        fc->rc = mdb_cursor_get(fc->cur, &fc->k, &fc->v, MDB_SET_RANGE);
-        ctx.picks.count = 0;
-        rc = collect(&ctx, fc, key);
-        for (size_t j = 0; rc == 0 && j < ctx.picks.count; j++) {
-            rc = decode_pick(&ctx, &rec, &ctx.picks.p[j], pid);
-            if (rc == 0) {
-                rc = fn(&rec, payload);
-                if (rc)
-                    goto out;
-            }
-        }
-        if (rc)
-            rc = walk_error(err, rc);
-    }
-out:
+    if (rc == 0)
+        rc = person_in(&ctx, pid, UINT32_MAX, fn, payload, err);
     ctx_close(&ctx);
     return rc;
+}
+
+struct hd_fs_reader {
+    read_ctx ctx;
+};
+
+int hd_feedstore_reader_open(hd_fs_reader **out, hd_feedstore *fs,
+                             hd_fs_view view, hd_error *err)
+{
+    hd_fs_reader *rd;
+    int rc;
+
+    *out = NULL;
+    if (!fs)
+        return hd_error_set(err, HD_EINVAL, "feed store: bad arguments");
+    rd = hd_malloc(sizeof(*rd));
+    if (!rd)
+        return hd_error_set(err, HD_ENOMEM, "out of memory");
+    rc = ctx_open(&rd->ctx, fs, view, err);
+    if (rc) {
+        ctx_close(&rd->ctx);
+        hd_free(rd);
+        return rc;
+    }
+    *out = rd;
+    return 0;
+}
+
+int hd_feedstore_reader_person(hd_fs_reader *rd, const char *pid,
+                               uint32_t feed_mask, hd_record_fn fn,
+                               void *payload, hd_error *err)
+{
+    if (!rd || !pid || !fn)
+        return hd_error_set(err, HD_EINVAL, "feed store: bad arguments");
+    return person_in(&rd->ctx, pid, feed_mask, fn, payload, err);
+}
+
+void hd_feedstore_reader_close(hd_fs_reader *rd)
+{
+    if (!rd)
+        return;
+    ctx_close(&rd->ctx);
+    hd_free(rd);
 }
 
 int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,

@@ -174,7 +174,7 @@ int hd_verify_case(hd_result *out, hd_dossier *d, const hd_verify_env *env,
             rc = hd__dossier_add_person(d, env, m, app->members[m].pid,
                                         hd_verify_feed_mask(), NULL, err);
         if (rc == 0 && d->authorized)
-            rc = hd__dossier_add_spouses(d, env, NULL, err);
+            rc = hd__dossier_add_spouses(d, env, NULL, NULL, err);
         if (rc)
             goto out;
     }

@@ -12,9 +12,11 @@ int hd__dossier_add_person(hd_dossier *d, const hd_verify_env *env, int member,
                            int64_t *records_read, hd_error *err);
 /* Add the hukou and death records of every spouse named in members'
  * marriage rows who is not a declared member: what rules.md's
- * UNDECLARED_SPOUSE needs to know (is that spouse alive). */
+ * UNDECLARED_SPOUSE needs to know (is that spouse alive). Read through
+ * `rd` when not NULL (a roll keeps one open), else a transaction each. */
 int hd__dossier_add_spouses(hd_dossier *d, const hd_verify_env *env,
-                            int64_t *records_read, hd_error *err);
+                            hd_fs_reader *rd, int64_t *records_read,
+                            hd_error *err);
 
 /* The audit entry and verification row of one verified case, written to
  * the case store (inside the caller's transaction). `relied_on` are the

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* A cursor over one feed's database. */
 typedef struct feed_cursor {
@@ -40,6 +42,7 @@ typedef struct read_ctx {
     picks picks;
     hd_record *recs;
     size_t rec_cap;
+    const uint8_t *seen_lo, *seen_hi; /* span of the map read (scan) */
 } read_ctx;
 
 static int push_pick(picks *ps, const MDB_val *k, const MDB_val *v,
@@ -112,6 +115,12 @@ static int collect(read_ctx *ctx, feed_cursor *fc, const uint8_t *pid)
 static int decode_pick(read_ctx *ctx, hd_record *rec, const pick *p,
                        const char *pid)
 {
+    const uint8_t *v = p->v.mv_data;
+
+    if (!ctx->seen_lo || v < ctx->seen_lo)
+        ctx->seen_lo = v;
+    if (v + p->v.mv_size > ctx->seen_hi)
+        ctx->seen_hi = v + p->v.mv_size;
     if (hd__record_decode(&rec->row, ctx->feeds[p->feed], pid, p->k.mv_data,
                           p->k.mv_size - HD__KEY_SEQ_LEN, p->v.mv_data,
                           p->v.mv_size))
@@ -269,11 +278,35 @@ void hd_feedstore_reader_close(hd_fs_reader *rd)
     hd_free(rd);
 }
 
+/*
+ * A scan touches every page of the store once: left alone, its whole map
+ * would end up counted in the process's memory (gigabytes for a million
+ * families). Every so many persons the map's pages are let go; they stay
+ * in the page cache (the map is shared and only read here), and any page
+ * still needed is mapped again on its next read.
+ */
+enum { SCAN_RELEASE_PERSONS = 1 << 16 };
+
+/* Let go of the map's pages between the lowest and highest record read
+ * since the last time (LMDB does not tell where its map starts; any
+ * page within that span is in the map). */
+static void release_map(read_ctx *ctx)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)ctx->seen_lo / page * page;
+    uintptr_t hi = (uintptr_t)ctx->seen_hi;
+
+    if (ctx->seen_lo && hi > lo)
+        madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    ctx->seen_lo = ctx->seen_hi = NULL;
+}
+
 int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
                       void *payload, hd_error *err)
 {
     read_ctx ctx;
     char pid[19];
+    size_t persons = 0;
     int rc;
 
     if (!fs || !fn)
@@ -331,6 +364,8 @@ int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
         }
         if (ctx.picks.count == 0)
             continue;
+        if (++persons % SCAN_RELEASE_PERSONS == 0)
+            release_map(&ctx);
         rc = fn(pid, ctx.recs, ctx.picks.count, payload);
     }
 out:

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 enum { FAM_REFUSED = 1, FAM_UNAUTHORIZED = 2, FAM_DONE = 4 };
+enum { ROLL_RELEASE_BYTES = 64 << 20 };
 
 typedef struct roll_family {
     uint32_t line;
@@ -515,8 +516,22 @@ static int load_roll(roll *r)
     uint32_t line = 0;
     hd_error perr;
 
+    size_t released = 0;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
     while (pos < r->map_len) {
         const char *start = r->map + pos;
+
+        /* The lines read are let go of every 64 MiB, so that a large
+         * roll is not all counted in memory: the map is private and
+         * never written, so a page read again (the writer recording an
+         * application) comes back from the file. */
+        if (pos - released >= ROLL_RELEASE_BYTES) {
+            size_t upto = pos / page * page;
+            madvise((void *)(r->map + released), upto - released,
+                    MADV_DONTNEED);
+            released = upto;
+        }
         const char *nl = memchr(start, '\n', r->map_len - pos);
         size_t len = nl ? (size_t)(nl - start) : r->map_len - pos;
         roll_family *f;

@@ -915,12 +915,13 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
     if (rc)
         goto out;
     /* The gate reads the authorizations, which the roll does not write,
-     * through a connection of its own while the writer goes on recording
-     * the applications; without one (a store in memory), once the writer
-     * is idle. */
-    if (r.w && hd_casestore_open_same(&gate_cs, env->cs, NULL)) {
+     * through a connection of its own (with a small cache: a million
+     * families' authorizations would otherwise stay cached for the rest
+     * of the roll) while the writer goes on recording the applications;
+     * without one (a store in memory), once the writer is idle. */
+    if (hd_casestore_open_same(&gate_cs, env->cs, NULL)) {
         gate_cs = NULL;
-        rc = writer_drain(&r);
+        rc = r.w ? writer_drain(&r) : 0;
         if (rc)
             goto out;
     }

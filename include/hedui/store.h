@@ -172,6 +172,19 @@ typedef int (*hd_record_fn)(const hd_record *rec, void *payload);
 int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
                         hd_record_fn fn, void *payload, hd_error *err);
 
+/* One read transaction kept for many one-person reads (a roll's
+ * spouses): the view is fixed when it is opened. A reader is used by one
+ * thread at a time. */
+typedef struct hd_fs_reader hd_fs_reader;
+int hd_feedstore_reader_open(hd_fs_reader **out, hd_feedstore *fs,
+                             hd_fs_view view, hd_error *err);
+/* As hd_feedstore_person, only the feeds of `feed_mask` (bits of feed
+ * ids): the others' databases are not even looked at. */
+int hd_feedstore_reader_person(hd_fs_reader *rd, const char *pid,
+                               uint32_t feed_mask, hd_record_fn fn,
+                               void *payload, hd_error *err);
+void hd_feedstore_reader_close(hd_fs_reader *rd);
+
 /* Every person in pid order: fn gets the pid and all that person's
  * visible records at once (`count` of them, in feed id then key order).
  * Persons with no visible record are skipped. fn returns non-zero to stop
@@ -189,6 +202,10 @@ typedef struct hd_casestore hd_casestore;
  * the current version). SQLite for now: WAL, synchronous=FULL. */
 int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err);
 void hd_casestore_free(hd_casestore *cs);
+/* Another connection to the store `cs` is open on: for reads made on one
+ * thread while another writes through `cs` (it reads what is committed).
+ * HD_EINVAL when the store has no file to open again (in memory). */
+int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err);
 /* The schema version the store is at. */
 int hd_casestore_schema_version(hd_casestore *cs);
 

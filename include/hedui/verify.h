@@ -116,7 +116,10 @@ typedef struct hd_dossier_record {
     int member;
     uint32_t delivery_seq;
     const char *delivery_id; /* owned by the dossier */
-    hd_row row;              /* texts owned by the dossier */
+    /* Texts owned by the dossier; pids and regions point into this
+     * row's own storage, so a copy of a record is good only until the
+     * dossier's next add. */
+    hd_row row;
 } hd_dossier_record;
 
 typedef struct hd_dossier {

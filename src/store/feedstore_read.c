@@ -7,7 +7,10 @@
  */
 #include "store/store_int.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* A cursor over one feed's database. */
 typedef struct feed_cursor {
@@ -39,6 +42,7 @@ typedef struct read_ctx {
     picks picks;
     hd_record *recs;
     size_t rec_cap;
+    const uint8_t *seen_lo, *seen_hi; /* span of the map read (scan) */
 } read_ctx;
 
 static int push_pick(picks *ps, const MDB_val *k, const MDB_val *v,
@@ -111,6 +115,12 @@ static int collect(read_ctx *ctx, feed_cursor *fc, const uint8_t *pid)
 static int decode_pick(read_ctx *ctx, hd_record *rec, const pick *p,
                        const char *pid)
 {
+    const uint8_t *v = p->v.mv_data;
+
+    if (!ctx->seen_lo || v < ctx->seen_lo)
+        ctx->seen_lo = v;
+    if (v + p->v.mv_size > ctx->seen_hi)
+        ctx->seen_hi = v + p->v.mv_size;
     if (hd__record_decode(&rec->row, ctx->feeds[p->feed], pid, p->k.mv_data,
                           p->k.mv_size - HD__KEY_SEQ_LEN, p->v.mv_data,
                           p->v.mv_size))
@@ -172,12 +182,45 @@ static int walk_error(hd_error *err, int rc)
     return hd__fs_mdb_error(err, rc, "cannot read records");
 }
 
+/* The records of one person in an open context, feeds of `mask`. */
+static int person_in(read_ctx *ctx, const char *pid, uint32_t mask,
+                     hd_record_fn fn, void *payload, hd_error *err)
+{
+    hd_record rec;
+    uint8_t key[HD__KEY_PID_LEN];
+    uint64_t packed;
+    int rc = 0;
+
+    if (hd__pid_pack(&packed, pid, strlen(pid)))
+        return hd_error_set(err, HD_EINVAL, "not a normalised citizen id");
+    hd__store_be64(key, packed);
+    for (int i = 0; rc == 0 && i < ctx->cursor_count; i++) {
+        feed_cursor *fc = &ctx->cursors[i];
+        if (!(mask & (1u << fc->feed)))
+            continue;
+        fc->k.mv_data = key;
+        fc->k.mv_size = sizeof(key);
+        fc->rc = mdb_cursor_get(fc->cur, &fc->k, &fc->v, MDB_SET_RANGE);
+        ctx->picks.count = 0;
+        rc = collect(ctx, fc, key);
+        for (size_t j = 0; rc == 0 && j < ctx->picks.count; j++) {
+            rc = decode_pick(ctx, &rec, &ctx->picks.p[j], pid);
+            if (rc == 0) {
+                rc = fn(&rec, payload);
+                if (rc)
+                    return rc;
+            }
+        }
+        if (rc)
+            rc = walk_error(err, rc);
+    }
+    return rc;
+}
+
 int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
                         hd_record_fn fn, void *payload, hd_error *err)
 {
     read_ctx ctx;
-    hd_record rec;
-    uint8_t key[HD__KEY_PID_LEN];
     uint64_t packed;
     int rc;
 
@@ -185,29 +228,77 @@ int hd_feedstore_person(hd_feedstore *fs, hd_fs_view view, const char *pid,
         return hd_error_set(err, HD_EINVAL, "feed store: bad arguments");
     if (hd__pid_pack(&packed, pid, strlen(pid)))
         return hd_error_set(err, HD_EINVAL, "not a normalised citizen id");
-    hd__store_be64(key, packed);
     rc = ctx_open(&ctx, fs, view, err);
-    for (int i = 0; rc == 0 && i < ctx.cursor_count; i++) {
-        feed_cursor *fc = &ctx.cursors[i];
-        fc->k.mv_data = key;
-        fc->k.mv_size = sizeof(key);
-        fc->rc = mdb_cursor_get(fc->cur, &fc->k, &fc->v, MDB_SET_RANGE);
-        ctx.picks.count = 0;
-        rc = collect(&ctx, fc, key);
-        for (size_t j = 0; rc == 0 && j < ctx.picks.count; j++) {
-            rc = decode_pick(&ctx, &rec, &ctx.picks.p[j], pid);
-            if (rc == 0) {
-                rc = fn(&rec, payload);
-                if (rc)
-                    goto out;
-            }
-        }
-        if (rc)
-            rc = walk_error(err, rc);
-    }
-out:
+    if (rc == 0)
+        rc = person_in(&ctx, pid, UINT32_MAX, fn, payload, err);
     ctx_close(&ctx);
     return rc;
+}
+
+struct hd_fs_reader {
+    read_ctx ctx;
+};
+
+int hd_feedstore_reader_open(hd_fs_reader **out, hd_feedstore *fs,
+                             hd_fs_view view, hd_error *err)
+{
+    hd_fs_reader *rd;
+    int rc;
+
+    *out = NULL;
+    if (!fs)
+        return hd_error_set(err, HD_EINVAL, "feed store: bad arguments");
+    rd = hd_malloc(sizeof(*rd));
+    if (!rd)
+        return hd_error_set(err, HD_ENOMEM, "out of memory");
+    rc = ctx_open(&rd->ctx, fs, view, err);
+    if (rc) {
+        ctx_close(&rd->ctx);
+        hd_free(rd);
+        return rc;
+    }
+    *out = rd;
+    return 0;
+}
+
+int hd_feedstore_reader_person(hd_fs_reader *rd, const char *pid,
+                               uint32_t feed_mask, hd_record_fn fn,
+                               void *payload, hd_error *err)
+{
+    if (!rd || !pid || !fn)
+        return hd_error_set(err, HD_EINVAL, "feed store: bad arguments");
+    return person_in(&rd->ctx, pid, feed_mask, fn, payload, err);
+}
+
+void hd_feedstore_reader_close(hd_fs_reader *rd)
+{
+    if (!rd)
+        return;
+    ctx_close(&rd->ctx);
+    hd_free(rd);
+}
+
+/*
+ * A scan touches every page of the store once: left alone, its whole map
+ * would end up counted in the process's memory (gigabytes for a million
+ * families). Every so many persons the map's pages are let go; they stay
+ * in the page cache (the map is shared and only read here), and any page
+ * still needed is mapped again on its next read.
+ */
+enum { SCAN_RELEASE_PERSONS = 1 << 16 };
+
+/* Let go of the map's pages between the lowest and highest record read
+ * since the last time (LMDB does not tell where its map starts; any
+ * page within that span is in the map). */
+static void release_map(read_ctx *ctx)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)ctx->seen_lo / page * page;
+    uintptr_t hi = (uintptr_t)ctx->seen_hi;
+
+    if (ctx->seen_lo && hi > lo)
+        madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    ctx->seen_lo = ctx->seen_hi = NULL;
 }
 
 int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
@@ -215,6 +306,7 @@ int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
 {
     read_ctx ctx;
     char pid[19];
+    size_t persons = 0;
     int rc;
 
     if (!fs || !fn)
@@ -272,6 +364,8 @@ int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
         }
         if (ctx.picks.count == 0)
             continue;
+        if (++persons % SCAN_RELEASE_PERSONS == 0)
+            release_map(&ctx);
         rc = fn(pid, ctx.recs, ctx.picks.count, payload);
     }
 out:

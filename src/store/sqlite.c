@@ -729,3 +729,25 @@ out:
     *out = &s->base;
     return 0;
 }
+
+int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
+{
+    sqlite3 *db = hd__sqlite_db(cs);
+    const char *path = db ? sqlite3_db_filename(db, "main") : NULL;
+
+    int rc;
+
+    *out = NULL;
+    if (!path || !*path)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: no file to open again");
+    rc = hd__sqlite_open(out, path, err);
+    /* Its reads are sequential: the large cache importers need would only
+     * add to the writer's. */
+    if (rc == 0 &&
+        (rc = exec(backend(*out), "PRAGMA cache_size = -8192", err)) != 0) {
+        hd_casestore_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}

@@ -50,6 +50,18 @@ static const char *get_text(const char **p)
     return s;
 }
 
+/* A packed text into a field of `size` bytes, truncated as snprintf
+ * would (without its cost: a roll unpacks every application). */
+static void copy_text(char *dst, size_t size, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (len >= size)
+        len = size - 1;
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+}
+
 static size_t text_size(const char *s, size_t max)
 {
     size_t len = strnlen(s, max);
@@ -128,11 +140,10 @@ void hd__app_unpack(hd_application *app, const char *packed)
     memcpy(app->region, h.region, sizeof(app->region));
     app->declared = h.declared;
     app->names = NULL; /* the names stay in the packed copy */
-    snprintf(app->application_no, sizeof(app->application_no), "%s",
-             get_text(&p));
-    snprintf(app->program_name, sizeof(app->program_name), "%s", get_text(&p));
-    snprintf(app->error_field, sizeof(app->error_field), "%s", get_text(&p));
-    snprintf(app->error_reason, sizeof(app->error_reason), "%s", get_text(&p));
+    copy_text(app->application_no, sizeof(app->application_no), get_text(&p));
+    copy_text(app->program_name, sizeof(app->program_name), get_text(&p));
+    copy_text(app->error_field, sizeof(app->error_field), get_text(&p));
+    copy_text(app->error_reason, sizeof(app->error_reason), get_text(&p));
     for (int m = 0; m < h.member_count; m++) {
         hd_member *mb = &app->members[m];
         size_t len;
@@ -141,7 +152,7 @@ void hd__app_unpack(hd_application *app, const char *packed)
         memcpy(mb->relation, p + 18, 2);
         mb->relation[2] = '\0';
         p += 20;
-        snprintf(mb->pid_raw, sizeof(mb->pid_raw), "%s", get_text(&p));
+        copy_text(mb->pid_raw, sizeof(mb->pid_raw), get_text(&p));
         len = (size_t)(uint8_t)p[0] | (size_t)(uint8_t)p[1] << 8;
         mb->name = p + 2;
         p += 2 + len + 1;

@@ -41,21 +41,16 @@ static void json_string_array_add(hd_buf *b, bool *first, const char *s)
     *first = false;
 }
 
-int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
-                      const hd_result *r, const char *const *relied_on,
-                      const char *action, hd_buf *scratch, hd_error *err)
+int hd__verify_audit_format(const hd_verify_env *env, const hd_dossier *d,
+                            const char *const *relied_on, hd_buf *out)
 {
     const hd_application *app = d->app;
-    size_t persons_at, feeds_at, auths_at, record_at;
     uint32_t feeds_read = 0;
     bool first = true;
-    int rc;
 
-    hd_buf_reset(scratch);
     /* Persons read: the members when the gate let the reads through, and
      * any spouse whose liveness records were read. */
-    persons_at = scratch->len;
-    hd_buf_putc(scratch, '[');
+    hd_buf_putc(out, '[');
     for (size_t i = 0; d->authorized && !app->refused && i < d->record_count;
          i++) {
         const hd_dossier_record *rec = &d->records[i];
@@ -65,7 +60,7 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
         char hash[33];
         for (int m = 0; m < app->member_count; m++) {
             hd_audit_person_hash(hash, env->person_key, app->members[m].pid);
-            json_string_array_add(scratch, &first, hash);
+            json_string_array_add(out, &first, hash);
         }
         for (size_t i = 0; i < d->record_count; i++) {
             const hd_dossier_record *rec = &d->records[i];
@@ -75,41 +70,56 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
             memcpy(pid, rec->row.values[0].text, 18);
             pid[18] = '\0';
             hd_audit_person_hash(hash, env->person_key, pid);
-            json_string_array_add(scratch, &first, hash);
+            json_string_array_add(out, &first, hash);
         }
     }
-    hd_buf_putc(scratch, ']');
-    hd_buf_putc(scratch, '\0');
-    feeds_at = scratch->len;
-    hd_buf_putc(scratch, '[');
+    hd_buf_putc(out, ']');
+    hd_buf_putc(out, '\0');
+    hd_buf_putc(out, '[');
     first = true;
     for (int i = 0; i < hd_feed_count; i++)
         if (feeds_read & (1u << hd_feeds[i].id))
-            json_string_array_add(scratch, &first, hd_feeds[i].name);
-    hd_buf_putc(scratch, ']');
-    hd_buf_putc(scratch, '\0');
-    auths_at = scratch->len;
-    hd_buf_putc(scratch, '[');
+            json_string_array_add(out, &first, hd_feeds[i].name);
+    hd_buf_putc(out, ']');
+    hd_buf_putc(out, '\0');
+    hd_buf_putc(out, '[');
     first = true;
     for (int m = 0; relied_on && m < app->member_count; m++)
         if (relied_on[m] && relied_on[m][0])
-            json_string_array_add(scratch, &first, relied_on[m]);
-    hd_buf_putc(scratch, ']');
-    hd_buf_putc(scratch, '\0');
+            json_string_array_add(out, &first, relied_on[m]);
+    hd_buf_putc(out, ']');
+    hd_buf_putc(out, '\0');
+    return hd_buf_error(out);
+}
+
+int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
+                      const hd_result *r, const char *const *relied_on,
+                      const char *action, hd_buf *scratch, hd_error *err)
+{
+    const hd_application *app = d->app;
+    const char *persons, *feeds, *auths;
+    size_t record_at;
+    int rc;
+
+    hd_buf_reset(scratch);
+    hd__verify_audit_format(env, d, relied_on, scratch);
     record_at = scratch->len;
     hd_result_record_json(scratch, r, app);
     hd_buf_putc(scratch, '\0');
     if (scratch->err)
         return hd_error_set(err, scratch->err, "cannot build the audit entry");
+    persons = scratch->ptr;
+    feeds = persons + strlen(persons) + 1;
+    auths = feeds + strlen(feeds) + 1;
 
     hd_audit_entry entry = {
         .at = env->now,
         .actor = env->actor ? env->actor : "unknown",
         .action = action,
         .case_no = app->application_no,
-        .persons = scratch->ptr + persons_at,
-        .feeds = scratch->ptr + feeds_at,
-        .authorizations = scratch->ptr + auths_at,
+        .persons = persons,
+        .feeds = feeds,
+        .authorizations = auths,
         .outcome = hd_conclusion_name(r->conclusion),
     };
     hd_verification_row row = {
@@ -164,7 +174,7 @@ int hd_verify_case(hd_result *out, hd_dossier *d, const hd_verify_env *env,
             rc = hd__dossier_add_person(d, env, m, app->members[m].pid,
                                         hd_verify_feed_mask(), NULL, err);
         if (rc == 0 && d->authorized)
-            rc = hd__dossier_add_spouses(d, env, NULL, err);
+            rc = hd__dossier_add_spouses(d, env, NULL, NULL, err);
         if (rc)
             goto out;
     }

@@ -81,7 +81,8 @@ static bool is_member(const hd_application *app, const char *pid)
 }
 
 int hd__dossier_add_spouses(hd_dossier *d, const hd_verify_env *env,
-                            int64_t *records_read, hd_error *err)
+                            hd_fs_reader *rd, int64_t *records_read,
+                            hd_error *err)
 {
     const hd_feed *marriage = hd_feed_find("marriage");
     const hd_feed *hukou = hd_feed_find("hukou");
@@ -115,8 +116,16 @@ int hd__dossier_add_spouses(hd_dossier *d, const hd_verify_env *env,
         }
         if (seen)
             continue;
-        int rc =
-            hd__dossier_add_person(d, env, -1, pid, mask, records_read, err);
+        int rc;
+        if (rd) {
+            add_ctx ctx = {d, -1, mask, records_read, err};
+            rc = hd_feedstore_reader_person(rd, pid, mask, add_record, &ctx,
+                                            err);
+            rc = rc < 0 ? rc : 0;
+        } else {
+            rc = hd__dossier_add_person(d, env, -1, pid, mask, records_read,
+                                        err);
+        }
         if (rc)
             return rc;
     }

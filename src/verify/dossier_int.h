@@ -12,9 +12,11 @@ int hd__dossier_add_person(hd_dossier *d, const hd_verify_env *env, int member,
                            int64_t *records_read, hd_error *err);
 /* Add the hukou and death records of every spouse named in members'
  * marriage rows who is not a declared member: what rules.md's
- * UNDECLARED_SPOUSE needs to know (is that spouse alive). */
+ * UNDECLARED_SPOUSE needs to know (is that spouse alive). Read through
+ * `rd` when not NULL (a roll keeps one open), else a transaction each. */
 int hd__dossier_add_spouses(hd_dossier *d, const hd_verify_env *env,
-                            int64_t *records_read, hd_error *err);
+                            hd_fs_reader *rd, int64_t *records_read,
+                            hd_error *err);
 
 /* The audit entry and verification row of one verified case, written to
  * the case store (inside the caller's transaction). `relied_on` are the
@@ -22,6 +24,13 @@ int hd__dossier_add_spouses(hd_dossier *d, const hd_verify_env *env,
 int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
                       const hd_result *r, const char *const *relied_on,
                       const char *action, hd_buf *scratch, hd_error *err);
+
+/* The audit entry's three JSON arrays (persons as keyed hashes, feeds
+ * read, authorizations relied on), appended to `out` each followed by a
+ * NUL: what hd__verify_record writes, for a caller that writes it from
+ * another thread. Returns hd_buf_error(out). */
+int hd__verify_audit_format(const hd_verify_env *env, const hd_dossier *d,
+                            const char *const *relied_on, hd_buf *out);
 
 /* A parsed application packed small, and back (app_pack.c). The packed
  * size is at most hd__app_packed_size; hd__app_pack returns the end.

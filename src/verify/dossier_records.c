@@ -4,6 +4,8 @@
  */
 #include <hedui/verify.h>
 
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 void hd_dossier_init(hd_dossier *d, const hd_application *app)
@@ -35,9 +37,29 @@ void hd_dossier_release(hd_dossier *d)
     hd_arena_release(&d->arena);
 }
 
+/* Texts that live in a record's own row storage moved with the records
+ * when they were reallocated from `old`: point them at the new place
+ * (the old addresses are only compared as numbers, never read). */
+static void rebase_storage(hd_dossier *d, uintptr_t old)
+{
+    for (size_t i = 0; i < d->record_count; i++) {
+        hd_dossier_record *rec = &d->records[i];
+        uintptr_t was =
+            old + i * sizeof(*rec) + offsetof(hd_dossier_record, row.storage);
+        for (int c = 0; c < rec->feed->column_count; c++) {
+            hd_value *v = &rec->row.values[c];
+            uintptr_t t = (uintptr_t)v->text;
+            if (!v->is_null && v->text && t >= was &&
+                t < was + sizeof(rec->row.storage))
+                v->text = rec->row.storage + (t - was);
+        }
+    }
+}
+
 static int grow(hd_dossier *d, hd_error *err)
 {
     size_t cap = d->record_cap ? d->record_cap * 2 : 64;
+    uintptr_t old = (uintptr_t)d->records;
     size_t bytes;
     hd_dossier_record *p;
 
@@ -48,6 +70,8 @@ static int grow(hd_dossier *d, hd_error *err)
         return hd_error_set(err, HD_ENOMEM, "out of memory");
     d->records = p;
     d->record_cap = cap;
+    if (old && (uintptr_t)p != old)
+        rebase_storage(d, old);
     return 0;
 }
 
@@ -89,13 +113,25 @@ int hd_dossier_add(hd_dossier *d, int member, const hd_row *row,
     if (delivery_id && !rec->delivery_id)
         return hd_error_set(err, HD_ENOMEM, "out of memory");
     rec->row.feed = feed;
-    memcpy(rec->row.values, row->values, sizeof(rec->row.values));
-    rec->row.storage[0] = '\0';
+    /* Only the feed's columns, and the row's storage as a block: a roll
+     * copies four million records. */
+    memcpy(rec->row.values, row->values,
+           (size_t)feed->column_count * sizeof(rec->row.values[0]));
+    memcpy(rec->row.storage, row->storage, sizeof(rec->row.storage));
     for (int i = 0; i < feed->column_count; i++) {
         hd_value *v = &rec->row.values[i];
+        size_t off;
         /* A code's text is the feed table's own string: static. */
         if (v->is_null || !v->text || feed->columns[i].type == HD_TYPE_CODE)
             continue;
+        /* A text in the row's storage (a decoded or normalised pid, a
+         * region) moves with the storage copied above. */
+        off = (size_t)((uintptr_t)v->text - (uintptr_t)row->storage);
+        if (off < sizeof(row->storage) && v->len < sizeof(row->storage) - off &&
+            v->text[v->len] == '\0') {
+            v->text = rec->row.storage + off;
+            continue;
+        }
         v->text = hd_arena_strndup(&d->arena, v->text, v->len);
         if (!v->text)
             return hd_error_set(err, HD_ENOMEM, "out of memory");

@@ -5,23 +5,32 @@
  */
 #include <hedui/verify.h>
 
-#include <inttypes.h>
+#include <stdint.h>
 
+/* Runs of characters that need no escape go in whole: a roll writes
+ * a million lines. */
 static void put_string(hd_buf *out, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
 
     hd_buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p && *p != '"' && *p != '\\' && *p >= 0x20)
+            p++;
+        if (p > run)
+            hd_buf_append(out, run, (size_t)(p - run));
+        if (!*p)
+            break;
         if (*p == '"' || *p == '\\') {
-            hd_buf_putc(out, '\\');
-            hd_buf_putc(out, (char)*p);
-        } else if (*p < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            char esc[2] = {'\\', (char)*p};
             hd_buf_append(out, esc, sizeof(esc));
         } else {
-            hd_buf_putc(out, (char)*p);
+            char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            hd_buf_append(out, esc, sizeof(esc));
         }
+        p++;
     }
     hd_buf_putc(out, '"');
 }
@@ -33,10 +42,27 @@ static void put_key(hd_buf *out, const char *key)
     hd_buf_putc(out, ':');
 }
 
+/* The decimal digits of v, as printf writes them (no printf: it is
+ * slow for this). */
+static void put_num(hd_buf *out, int64_t v)
+{
+    char digits[24];
+    char *p = digits + sizeof(digits);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    hd_buf_append(out, p, (size_t)(digits + sizeof(digits) - p));
+}
+
 static void put_int(hd_buf *out, const char *key, int64_t v)
 {
     put_key(out, key);
-    hd_buf_printf(out, "%" PRId64, v);
+    put_num(out, v);
 }
 
 /* Codes of a bit set, in enum order, which is the sorted order. */
@@ -62,7 +88,8 @@ static void put_figures(hd_buf *out, const hd_figures *f)
     put_key(out, "figures");
     /* put_int writes a leading comma: start the object with the first
      * member by hand. */
-    hd_buf_printf(out, "{\"members\":%d", f->members);
+    hd_buf_puts(out, "{\"members\":");
+    put_num(out, f->members);
     put_int(out, "income", f->income_fen);
     put_int(out, "expenditure", f->expenditure_fen);
     put_int(out, "pci", f->pci_fen);

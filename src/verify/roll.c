@@ -20,12 +20,17 @@
  *     verification and one audit entry per case go to the case store in
  *     the same single transaction, so that a roll is recorded whole or
  *     not at all.
+ *
+ * With env->record the case-store writes (the applications of step 1, the
+ * cases of step 3) are made by a writer thread (below): SQLite costs as
+ * much as the rest of the roll, and runs beside it on the second core.
  */
 /* qsort_r: sorting indices needs the roll they index. */
 #define _GNU_SOURCE
 #include "verify/dossier_int.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +39,12 @@
 #include <unistd.h>
 
 enum { FAM_REFUSED = 1, FAM_UNAUTHORIZED = 2, FAM_DONE = 4 };
+enum { ROLL_RELEASE_BYTES = 64 << 20 };
 
 typedef struct roll_family {
     uint32_t line;
     uint32_t first_member; /* index into roll.members of member 0 */
+    uint32_t max_member;   /* index into roll.members of the highest pid */
     uint8_t member_count;
     uint8_t flags;
     int8_t program;
@@ -55,6 +62,49 @@ typedef struct roll_member {
     uint32_t family;
     const char *relied_on; /* authorization id, in roll.ids */
 } roll_member;
+
+/*
+ * With env->record, the case-store writes of step 3 (audit entry and
+ * verification row of each case: a third of a recorded roll's time, in
+ * SQLite) run on a writer thread while the scan goes on. The connection
+ * is the writer's alone while it runs, but for the gate's read, made
+ * while it waits with nothing queued. Work goes to it in chunks, each
+ * item led by its length and kind: an application read from the roll
+ * (step 1, recorded as it is parsed), or a case as NUL-terminated
+ * strings: case number, persons, feeds, authorizations, conclusion,
+ * record.
+ */
+/* Up to 64 MiB queued: the writer may lag the whole load step behind. */
+enum { WRITER_CHUNKS = 256, WRITER_CHUNK_BYTES = 256 * 1024 };
+enum { ITEM_CASE = 'C', ITEM_APP = 'A' };
+
+/* An application item's fixed part; its texts follow. */
+typedef struct app_item {
+    const char *json; /* in the roll's map */
+    size_t json_len;
+    uint32_t line;
+    int32_t applied_on;
+    uint8_t refused;
+    uint8_t member_count;
+} app_item;
+
+typedef struct writer {
+    const hd_verify_env *env;
+    const char *path; /* the roll, for errors */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    hd_buf chunks[WRITER_CHUNKS];
+    size_t full[WRITER_CHUNKS]; /* ring of filled chunk indices */
+    size_t full_head, full_count;
+    size_t spare[WRITER_CHUNKS]; /* chunks free to fill */
+    size_t spare_count;
+    size_t filling; /* chunk the roll is filling */
+    bool closing;
+    bool started;
+    int rc; /* first error; then chunks are dropped unread */
+    hd_error err;
+} writer;
 
 typedef struct roll {
     const hd_verify_env *env;
@@ -79,6 +129,8 @@ typedef struct roll {
     hd_dossier empty;
     hd_buf scratch;
     hd_buf line;
+    writer *w;             /* NULL: writes made in place */
+    hd_fs_reader *spouses; /* one read transaction for every spouse */
     hd_roll_stats *stats;
     hd_roll_progress_fn progress;
     void *payload;
@@ -95,15 +147,21 @@ static int cmp_member_pid(const void *a, const void *b, void *payload)
     return c ? c : (x->family > y->family) - (x->family < y->family);
 }
 
+/* The family's highest member pid, found once when the roll is read:
+ * the sort and every step of the scan ask for it. */
 static const char *max_pid(const roll *r, const roll_family *f)
 {
-    const char *max = NULL;
-    for (int m = 0; m < f->member_count; m++) {
-        const char *p = r->members[f->first_member + m].pid;
-        if (!max || memcmp(p, max, 18) > 0)
-            max = p;
+    return f->member_count ? r->members[f->max_member].pid : NULL;
+}
+
+static void note_max_pid(roll *r, roll_family *f)
+{
+    f->max_member = f->first_member;
+    for (int m = 1; m < f->member_count; m++) {
+        uint32_t i = f->first_member + (uint32_t)m;
+        if (memcmp(r->members[i].pid, r->members[f->max_member].pid, 18) > 0)
+            f->max_member = i;
     }
-    return max;
 }
 
 static int cmp_family_max(const void *a, const void *b, void *payload)
@@ -142,35 +200,313 @@ static void unpack_family(roll *r, const roll_family *f)
     hd__app_unpack(&r->app, f->packed);
 }
 
-static int record_application(roll *r, const hd_application *app,
-                              const char *json, size_t len, hd_error *err)
+static int write_case(writer *w, const char *p, const char *end)
+{
+    const hd_verify_env *env = w->env;
+    const char *s[6];
+
+    for (int i = 0; i < 6; i++) {
+        if (p >= end)
+            return hd_error_set(&w->err, HD_EINVAL, "writer: short case");
+        s[i] = p;
+        p += strlen(p) + 1;
+    }
+    hd_audit_entry entry = {
+        .at = env->now,
+        .actor = env->actor ? env->actor : "unknown",
+        .action = "verify-roll",
+        .case_no = s[0],
+        .persons = s[1],
+        .feeds = s[2],
+        .authorizations = s[3],
+        .outcome = s[4],
+    };
+    hd_verification_row row = {
+        .application_no = s[0],
+        .verified_at = env->now,
+        .view_seq = env->max_seq,
+        .policy_version = hd_policy_version(env->policy),
+        .conclusion = s[4],
+        .record = s[5],
+    };
+    int rc = hd_casestore_audit_add(env->cs, &entry, &w->err);
+    if (rc == 0)
+        rc = hd_casestore_verification_add(env->cs, &row, &w->err);
+    return rc;
+}
+
+/* The next NUL-terminated text of an item, or NULL past its end. */
+static const char *item_text(const char **p, const char *end)
+{
+    const char *s = *p;
+    const char *nul = s < end ? memchr(s, '\0', (size_t)(end - s)) : NULL;
+
+    if (!nul)
+        return NULL;
+    *p = nul + 1;
+    return s;
+}
+
+/* An application: app_item, then number, program, region, the refusal's
+ * field and reason when refused, and the members' pids. */
+static int write_app(writer *w, const char *p, const char *end)
 {
     const char *pids[HD_MAX_MEMBERS];
-    hd_application_row row = {
-        .application_no = app->application_no,
-        .program = app->program_name,
-        .region = app->region,
-        .applied_on = app->applied_on,
-        .refused_field = app->refused ? app->error_field : NULL,
-        .refused_reason = app->refused ? app->error_reason : NULL,
-        .json = json,
-        .json_len = len,
-        .recorded_at = r->env->now,
-        .member_count = app->member_count,
-        .member_pids = pids,
-    };
+    app_item it;
     bool stored;
     int rc;
 
-    for (int m = 0; m < app->member_count; m++)
-        pids[m] = app->members[m].pid;
-    rc = hd_casestore_application_put(r->env->cs, &row, &stored, err);
+    if ((size_t)(end - p) < sizeof(it))
+        return hd_error_set(&w->err, HD_EINVAL, "writer: short item");
+    memcpy(&it, p, sizeof(it));
+    p += sizeof(it);
+    hd_application_row row = {
+        .application_no = item_text(&p, end),
+        .program = item_text(&p, end),
+        .region = item_text(&p, end),
+        .applied_on = it.applied_on,
+        .json = it.json,
+        .json_len = it.json_len,
+        .recorded_at = w->env->now,
+        .member_count = it.member_count,
+        .member_pids = pids,
+    };
+    if (it.refused) {
+        row.refused_field = item_text(&p, end);
+        row.refused_reason = item_text(&p, end);
+    }
+    for (int m = 0; m < it.member_count && m < HD_MAX_MEMBERS; m++)
+        pids[m] = item_text(&p, end);
+    if (!row.application_no || !row.program || !row.region ||
+        (it.member_count && !pids[it.member_count - 1]) ||
+        (it.refused && !row.refused_reason))
+        return hd_error_set(&w->err, HD_EINVAL, "writer: short item");
+    rc = hd_casestore_application_put(w->env->cs, &row, &stored, &w->err);
     if (rc == HD_EEXISTS) {
         /* Another application under this number: verifying this line
          * would attach its result to the wrong case. */
-        hd_error_at(err, r->path, 0, 0, "application_no");
+        hd_error_at(&w->err, w->path, 0, 0, "application_no");
     }
+    if (rc)
+        hd_error_at(&w->err, w->path, it.line, 0, NULL);
     return rc;
+}
+
+/* Each chunk: items back to back, each led by its length (uint32) and
+ * kind (one byte). */
+static void write_chunk(writer *w, const hd_buf *b)
+{
+    size_t at = 0;
+
+    while (w->rc == 0 && at + 5 <= b->len) {
+        uint32_t len;
+        memcpy(&len, b->ptr + at, 4);
+        const char *item = b->ptr + at + 5;
+        w->rc = b->ptr[at + 4] == ITEM_APP ? write_app(w, item, item + len)
+                                           : write_case(w, item, item + len);
+        at += 5 + len;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    writer *w = arg;
+
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->full_count && !w->closing)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->full_count)
+            break;
+        size_t c = w->full[w->full_head];
+        w->full_head = (w->full_head + 1) % WRITER_CHUNKS;
+        w->full_count--;
+        int failed = w->rc;
+        pthread_mutex_unlock(&w->mu);
+        if (!failed)
+            write_chunk(w, &w->chunks[c]);
+        hd_buf_reset(&w->chunks[c]);
+        pthread_mutex_lock(&w->mu);
+        w->spare[w->spare_count++] = c;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static int writer_start(writer *w, const hd_verify_env *env, const char *path,
+                        hd_error *err)
+{
+    memset(w, 0, sizeof(*w));
+    w->env = env;
+    w->path = path;
+    for (size_t i = 0; i < WRITER_CHUNKS; i++)
+        hd_buf_init(&w->chunks[i], HD_BUF_DEFAULT_MAX);
+    for (size_t i = 1; i < WRITER_CHUNKS; i++)
+        w->spare[w->spare_count++] = i;
+    w->filling = 0;
+    if (pthread_mutex_init(&w->mu, NULL))
+        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    if (pthread_cond_init(&w->cv, NULL)) {
+        pthread_mutex_destroy(&w->mu);
+        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    }
+    if (pthread_create(&w->thread, NULL, writer_main, w)) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    }
+    w->started = true;
+    return 0;
+}
+
+/* Hand the chunk being filled to the writer and take a spare one.
+ * Returns the writer's error, if it has one. */
+static int writer_push(writer *w)
+{
+    int rc;
+
+    pthread_mutex_lock(&w->mu);
+    w->full[(w->full_head + w->full_count) % WRITER_CHUNKS] = w->filling;
+    w->full_count++;
+    pthread_cond_broadcast(&w->cv);
+    while (!w->spare_count)
+        pthread_cond_wait(&w->cv, &w->mu);
+    w->filling = w->spare[--w->spare_count];
+    rc = w->rc;
+    pthread_mutex_unlock(&w->mu);
+    return rc;
+}
+
+/* Finish the writes and join; the writer's error goes to err. */
+static int writer_stop(writer *w, bool flush, hd_error *err)
+{
+    int rc;
+
+    if (!w->started)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    if (flush && w->chunks[w->filling].len) {
+        w->full[(w->full_head + w->full_count) % WRITER_CHUNKS] = w->filling;
+        w->full_count++;
+    }
+    w->closing = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->started = false;
+    rc = w->rc;
+    if (rc && err)
+        *err = w->err;
+    return rc;
+}
+
+static void writer_release(writer *w)
+{
+    for (size_t i = 0; i < WRITER_CHUNKS; i++)
+        hd_buf_release(&w->chunks[i]);
+}
+
+/* Open an item in the chunk being filled; returns where its length
+ * goes. */
+static size_t item_begin(writer *w, char kind)
+{
+    hd_buf *b = &w->chunks[w->filling];
+    size_t at = b->len;
+    char head[5] = {0, 0, 0, 0, kind};
+
+    hd_buf_append(b, head, sizeof(head));
+    return at;
+}
+
+/* Close the item opened at `at`; hands the chunk over once full. */
+static int item_end(roll *r, size_t at)
+{
+    writer *w = r->w;
+    hd_buf *b = &w->chunks[w->filling];
+    uint32_t len;
+
+    if (b->err)
+        return hd_error_set(r->err, b->err, "cannot queue a write");
+    len = (uint32_t)(b->len - at - 5);
+    memcpy(b->ptr + at, &len, 4);
+    if (b->len >= WRITER_CHUNK_BYTES) {
+        int rc = writer_push(w);
+        if (rc)
+            return writer_stop(w, false, r->err);
+    }
+    return 0;
+}
+
+static void item_text_add(hd_buf *b, const char *s)
+{
+    hd_buf_append(b, s, strlen(s) + 1);
+}
+
+/* One case for the writer: the audit entry's parts and the Result line
+ * already made for the results file (the verification's record is that
+ * same line). */
+static int writer_case(roll *r, const hd_dossier *d, const char *relied[],
+                       const char *result_line)
+{
+    hd_buf *b = &r->w->chunks[r->w->filling];
+    size_t at = item_begin(r->w, ITEM_CASE);
+
+    item_text_add(b, r->app.application_no);
+    hd__verify_audit_format(r->env, d, relied, b);
+    item_text_add(b, hd_conclusion_name(r->result.conclusion));
+    item_text_add(b, result_line);
+    return item_end(r, at);
+}
+
+/* One application for the writer to record (step 1). */
+static int writer_app(roll *r, const hd_application *app, const char *json,
+                      size_t len, uint32_t line)
+{
+    hd_buf *b = &r->w->chunks[r->w->filling];
+    size_t at = item_begin(r->w, ITEM_APP);
+    app_item it = {
+        .json = json,
+        .json_len = len,
+        .line = line,
+        .applied_on = app->applied_on,
+        .refused = app->refused,
+        .member_count = (uint8_t)app->member_count,
+    };
+
+    hd_buf_append(b, &it, sizeof(it));
+    item_text_add(b, app->application_no);
+    item_text_add(b, app->program_name);
+    item_text_add(b, app->region);
+    if (app->refused) {
+        item_text_add(b, app->error_field);
+        item_text_add(b, app->error_reason);
+    }
+    for (int m = 0; m < app->member_count; m++)
+        item_text_add(b, app->members[m].pid);
+    return item_end(r, at);
+}
+
+/* Wait until the writer has made every write queued; returns its
+ * error, if any (in r->err). */
+static int writer_drain(roll *r)
+{
+    writer *w = r->w;
+    int rc;
+
+    if (w->chunks[w->filling].len) {
+        rc = writer_push(w);
+        if (rc)
+            return writer_stop(w, false, r->err);
+    }
+    pthread_mutex_lock(&w->mu);
+    while (w->full_count || w->spare_count < WRITER_CHUNKS - 1)
+        pthread_cond_wait(&w->cv, &w->mu);
+    rc = w->rc;
+    pthread_mutex_unlock(&w->mu);
+    return rc ? writer_stop(w, false, r->err) : 0;
 }
 
 /* Step 1: every line. */
@@ -180,8 +516,22 @@ static int load_roll(roll *r)
     uint32_t line = 0;
     hd_error perr;
 
+    size_t released = 0;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
     while (pos < r->map_len) {
         const char *start = r->map + pos;
+
+        /* The lines read are let go of every 64 MiB, so that a large
+         * roll is not all counted in memory: the map is private and
+         * never written, so a page read again (the writer recording an
+         * application) comes back from the file. */
+        if (pos - released >= ROLL_RELEASE_BYTES) {
+            size_t upto = pos / page * page;
+            madvise((void *)(r->map + released), upto - released,
+                    MADV_DONTNEED);
+            released = upto;
+        }
         const char *nl = memchr(start, '\n', r->map_len - pos);
         size_t len = nl ? (size_t)(nl - start) : r->map_len - pos;
         roll_family *f;
@@ -203,12 +553,10 @@ static int load_roll(roll *r)
             r->stats->bad_lines++;
             continue;
         }
-        if (r->env->record) {
-            rc = record_application(r, &r->app, start, len, r->err);
-            if (rc) {
-                hd_error_at(r->err, r->path, line, 0, NULL);
+        if (r->w) {
+            rc = writer_app(r, &r->app, start, len, line);
+            if (rc)
                 return rc;
-            }
         }
         if (grow((void **)&r->fams, &fam_cap, r->fam_count + 1,
                  sizeof(*r->fams)) ||
@@ -241,6 +589,7 @@ static int load_roll(roll *r)
             rm->family = (uint32_t)(r->fam_count - 1);
             rm->relied_on = NULL;
         }
+        note_max_pid(r, f);
     }
     return 0;
 }
@@ -285,10 +634,10 @@ static int gate_row(const hd_consent_row *row, void *payload)
     return 0;
 }
 
-static int apply_gate(roll *r)
+static int apply_gate(roll *r, hd_casestore *cs)
 {
     gate_ctx g = {r, 0, hd_verify_feed_mask()};
-    int rc = hd_casestore_consents(r->env->cs, NULL, gate_row, &g, r->err);
+    int rc = hd_casestore_consents(cs, NULL, gate_row, &g, r->err);
 
     if (rc)
         return rc < 0 ? rc : HD_ENOMEM;
@@ -353,8 +702,8 @@ static int complete(roll *r, uint32_t fi)
         params.policy_version = hd_policy_version(r->env->policy);
     }
     if (d->authorized && !r->app.refused && has_params) {
-        rc =
-            hd__dossier_add_spouses(d, r->env, &r->stats->records_read, r->err);
+        rc = hd__dossier_add_spouses(d, r->env, r->spouses,
+                                     &r->stats->records_read, r->err);
         if (rc)
             return rc;
     }
@@ -368,7 +717,11 @@ static int complete(roll *r, uint32_t fi)
     f->result = hd_strndup(r->line.ptr, r->line.len);
     if (!f->result)
         return hd_error_set(r->err, HD_ENOMEM, "out of memory");
-    if (r->env->record) {
+    if (r->w) {
+        rc = writer_case(r, d, relied, f->result);
+        if (rc)
+            return rc;
+    } else if (r->env->record) {
         rc = hd__verify_record(r->env, d, &r->result, relied, "verify-roll",
                                &r->scratch, r->err);
         if (rc)
@@ -494,6 +847,7 @@ static void roll_release(roll *r)
     hd_dossier_release(&r->empty);
     hd_buf_release(&r->scratch);
     hd_buf_release(&r->line);
+    hd_feedstore_reader_close(r->spouses);
     if (r->map && r->map != MAP_FAILED && r->map_len)
         munmap((void *)r->map, r->map_len);
 }
@@ -503,6 +857,8 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
                    hd_roll_progress_fn progress, void *payload, hd_error *err)
 {
     roll r = {0};
+    writer w;
+    hd_casestore *gate_cs = NULL;
     struct stat st;
     bool in_txn = false;
     int fd, rc = 0;
@@ -548,9 +904,27 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
             goto out;
         in_txn = true;
     }
+    memset(&w, 0, sizeof(w));
+    if (env->record) {
+        rc = writer_start(&w, env, roll_path, err);
+        if (rc)
+            goto out;
+        r.w = &w;
+    }
     rc = load_roll(&r);
     if (rc)
         goto out;
+    /* The gate reads the authorizations, which the roll does not write,
+     * through a connection of its own (with a small cache: a million
+     * families' authorizations would otherwise stay cached for the rest
+     * of the roll) while the writer goes on recording the applications;
+     * without one (a store in memory), once the writer is idle. */
+    if (hd_casestore_open_same(&gate_cs, env->cs, NULL)) {
+        gate_cs = NULL;
+        rc = r.w ? writer_drain(&r) : 0;
+        if (rc)
+            goto out;
+    }
     r.by_pid = hd_malloc((r.member_count + 1) * sizeof(*r.by_pid));
     r.by_max_pid = hd_malloc((r.fam_count + 1) * sizeof(*r.by_max_pid));
     if (!r.by_pid || !r.by_max_pid) {
@@ -562,7 +936,9 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
     for (size_t i = 0; i < r.fam_count; i++)
         r.by_max_pid[i] = (uint32_t)i;
     qsort_r(r.by_pid, r.member_count, sizeof(*r.by_pid), cmp_member_pid, &r);
-    rc = apply_gate(&r);
+    rc = apply_gate(&r, gate_cs ? gate_cs : env->cs);
+    hd_casestore_free(gate_cs);
+    gate_cs = NULL;
     if (rc)
         goto out;
     /* Refused families (no members in the scan) sort first. */
@@ -570,9 +946,17 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
             &r);
 
     hd_fs_view view = {env->max_seq};
+    rc = hd_feedstore_reader_open(&r.spouses, env->fs, view, err);
+    if (rc)
+        goto out;
     rc = hd_feedstore_scan(env->fs, view, scan_person, &r, err);
     if (rc == 0)
         rc = complete_before(&r, NULL);
+    /* The connection is the roll's again once the writer is joined. */
+    if (r.w) {
+        int wrc = writer_stop(&w, rc == 0, rc ? NULL : err);
+        rc = rc ? rc : wrc;
+    }
     if (rc)
         goto out;
     rc = write_results(&r, out_path);
@@ -581,6 +965,11 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
         in_txn = rc != 0;
     }
 out:
+    hd_casestore_free(gate_cs);
+    if (r.w) {
+        writer_stop(&w, false, NULL);
+        writer_release(&w);
+    }
     if (in_txn)
         hd_casestore_rollback(env->cs);
     roll_release(&r);

@@ -908,6 +908,52 @@ static void callbacks_may_read_and_stop(void **state)
     hd_feedstore_free(fs);
 }
 
+/* A reader kept open reads what hd_feedstore_person reads, inside a
+ * scan too, and only the feeds asked for. */
+static void a_reader_reads_as_person_does(void **state)
+{
+    hd_feedstore *fs = open_store("fs");
+    hd_fs_delivery d = delivery("d1", true, 1, tax);
+    const hd_feed *tax_feed = hd_feed_find("tax_income");
+    hd_fs_reader *rd = NULL;
+    st_row r[3];
+    text_out *o = hd_calloc(1, sizeof(*o));
+    int calls = 0;
+    (void)state;
+
+    assert_non_null(o);
+    tax_row(&r[0], A, "2026-01", NULL, "1.00");
+    tax_row(&r[1], A, "2026-02", NULL, "1.00");
+    tax_row(&r[2], B, "2026-01", NULL, "1.00");
+    load(fs, &d, r, 3, 0, NULL);
+    assert_int_equal(hd_feedstore_reader_open(&rd, fs, (hd_fs_view){0}, NULL),
+                     0);
+    for (int i = 0; i < 2; i++) {
+        const char *pid = i ? B : A;
+        o->len = 0;
+        o->buf[0] = '\0';
+        assert_int_equal(hd_feedstore_reader_person(rd, pid, UINT32_MAX,
+                                                    collect_record, o, NULL),
+                         0);
+        assert_string_equal(o->buf, person(fs, 0, pid));
+    }
+    o->records = 0;
+    assert_int_equal(hd_feedstore_reader_person(rd, A, ~(1u << tax_feed->id),
+                                                collect_record, o, NULL),
+                     0);
+    assert_int_equal(o->records, 0);
+    assert_int_equal(hd_feedstore_reader_person(rd, A, UINT32_MAX,
+                                                stop_at_first, &calls, NULL),
+                     42);
+    assert_int_equal(calls, 1);
+    assert_int_equal(hd_feedstore_reader_person(rd, "123", UINT32_MAX,
+                                                stop_at_first, &calls, NULL),
+                     HD_EINVAL);
+    hd_feedstore_reader_close(rd);
+    hd_free(o);
+    hd_feedstore_free(fs);
+}
+
 static int count_records(const char *pid, const hd_record *records,
                          size_t count, void *payload)
 {
@@ -1246,6 +1292,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_delivery_loads_once, setup, teardown),
         cmocka_unit_test_setup_teardown(
             snapshot_of_an_empty_file_empties_its_feed, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_reader_reads_as_person_does, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(callbacks_may_read_and_stop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(map_grows_when_full, setup, teardown),

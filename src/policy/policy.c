@@ -466,7 +466,7 @@ int hd_policy_resolve(hd_params *out, const hd_policy *policy,
                       const char *region, int32_t on, hd_error *err)
 {
     char levels[3][7];
-    uint32_t todo = HD__PARAM_ALL;
+    uint32_t unresolved = HD__PARAM_ALL;
 
     memset(out, 0, sizeof(*out));
     out->on = on;
@@ -483,7 +483,7 @@ int hd_policy_resolve(hd_params *out, const hd_policy *policy,
     memcpy(levels[1] + 4, "00", 3);
     memcpy(levels[2], region, 2);
     memcpy(levels[2] + 2, "0000", 5);
-    for (int l = 0; l < 3 && todo; l++) {
+    for (int l = 0; l < 3 && unresolved; l++) {
         uint32_t num;
         ptrdiff_t i;
         if (l > 0 && !strcmp(levels[l], levels[l - 1]))
@@ -493,9 +493,9 @@ int hd_policy_resolve(hd_params *out, const hd_policy *policy,
          * time: the first entry found setting a parameter is the latest
          * that does. */
         for (i = last_at_or_before(policy, entry_key(num, on));
-             i >= 0 && (policy->keys[i] >> 32) == num && todo; i--) {
+             i >= 0 && (policy->keys[i] >> 32) == num && unresolved; i--) {
             const hd__pentry *e = &policy->entries[i];
-            uint32_t take = e->set & todo;
+            uint32_t take = e->set & unresolved;
             while (take) {
                 int id = __builtin_ctz(take);
                 take &= take - 1;
@@ -504,23 +504,23 @@ int hd_policy_resolve(hd_params *out, const hd_policy *policy,
                 out->origin[id].effective_from = e->effective_from;
                 out->origin[id].source = e->source[id];
             }
-            todo &= ~e->set;
+            unresolved &= ~e->set;
         }
     }
     for (int id = 0; id < HD_PARAM_COUNT_; id++) {
-        if (!(todo & (1u << id)))
+        if (!(unresolved & (1u << id)))
             continue;
         copy_param(&out->v, &policy->national, id);
         out->origin[id].is_default = true;
         out->origin[id].source = policy->national_source[id];
     }
-    if (todo & (1u << HD_PARAM_TEKUN_STANDARD)) {
+    if (unresolved & (1u << HD_PARAM_TEKUN_STANDARD)) {
         /* The default tekun standard, 1.3 x dibao, kept exact. Bounded:
          * dibao_standard is at most HD__MONEY_MAX. */
         out->v.tekun_standard_x10000 = 13000 * out->v.dibao_standard_fen;
         out->origin[HD_PARAM_TEKUN_STANDARD].source = NULL;
     }
-    if (todo & (1u << HD_PARAM_DIBAO_STANDARD)) {
+    if (unresolved & (1u << HD_PARAM_DIBAO_STANDARD)) {
         out->v.dibao_standard_fen = 0;
         out->origin[HD_PARAM_DIBAO_STANDARD].source = NULL;
         return hd_error_set(err, HD_ENOTFOUND,

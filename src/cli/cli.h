@@ -55,6 +55,8 @@ int hd_cli_load_application(hd_application *app, hd_cli_verify *v,
 /* Call fn for each line of a JSON Lines file (line end, and a CR before
  * it, removed; `no` from 1). Stops at fn's non-zero return and returns
  * it; HD_EIO, HD_ELIMIT for a line longer than max_line bytes. */
+/* Report a rejected line on stderr as "FILE:LINE: field: reason". */
+void hd_cli_jsonl_reject(const char *path, int64_t no, hd_error *err);
 int hd_cli_jsonl_each(const char *path, size_t max_line,
                       int (*fn)(const char *line, size_t len, int64_t no,
                                 void *payload),

@@ -70,3 +70,11 @@ out:
     fclose(f);
     return rc;
 }
+
+void hd_cli_jsonl_reject(const char *path, int64_t no, hd_error *err)
+{
+    char msg[1024];
+
+    hd_error_at(err, path, no, 0, NULL);
+    fprintf(stderr, "%s\n", hd_error_format(err, msg, sizeof(msg)));
+}

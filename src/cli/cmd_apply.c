@@ -27,12 +27,10 @@ typedef struct import_state {
     hd_error fatal;
 } import_state;
 
+/* A rejected line: reported with its file and line, and counted. */
 static void report(import_state *st, int64_t no, hd_error *err)
 {
-    char msg[1024];
-
-    hd_error_at(err, st->path, no, 0, NULL);
-    fprintf(stderr, "%s\n", hd_error_format(err, msg, sizeof(msg)));
+    hd_cli_jsonl_reject(st->path, no, err);
     st->rejected++;
 }
 

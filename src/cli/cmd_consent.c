@@ -63,12 +63,10 @@ typedef struct half {
     size_t from, to;
 } half;
 
+/* A rejected line: reported with its file and line, and counted. */
 static void report_line(import_state *st, int64_t no, hd_error *err)
 {
-    char msg[1024];
-
-    hd_error_at(err, st->path, no, 0, NULL);
-    fprintf(stderr, "%s\n", hd_error_format(err, msg, sizeof(msg)));
+    hd_cli_jsonl_reject(st->path, no, err);
     st->rejected++;
 }
 

@@ -30,7 +30,9 @@ enum {
     HD_ESTORE = -7,    /* a database reported an error */
     HD_EEXISTS = -8,   /* the thing to create is already there */
     HD_ELIMIT = -9,    /* a configured size limit was reached */
-    HD_EREJECTED = -10 /* a delivery was rejected whole */
+    HD_EREJECTED = -10, /* a delivery was rejected whole */
+    HD_ECONFLICT = -11  /* another writer changed the same thing at the same
+                           time; nothing was written, the caller may retry */
 };
 
 #define HD_ERROR_MSG_MAX 256

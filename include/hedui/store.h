@@ -8,8 +8,9 @@
  *
  * The case store holds what people do: the ingest log and quarantine now;
  * applications, authorizations, cases, policies and the audit chain later.
- * It is an interface (hd_casestore) with a SQLite backend; a PostgreSQL
- * backend implements the same operations. No SQL outside src/store.
+ * It is an interface (hd_casestore) with two backends, SQLite (a county's
+ * one file) and PostgreSQL (a province or the national node, shared by
+ * several processes). No SQL outside src/store.
  *
  * Threads: a feed store handle may be shared by threads, and must be,
  * since LMDB allows an environment open only once per process: reads,
@@ -199,12 +200,19 @@ int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
 typedef struct hd_casestore hd_casestore;
 
 /* Open the case store at `path` (creating it and migrating its schema to
- * the current version). SQLite for now: WAL, synchronous=FULL. */
+ * the current version). A postgresql:// (or postgres://) URL opens the
+ * PostgreSQL backend (libpq; the tables are created in the database and
+ * schema the URL names); anything else is a SQLite file (WAL,
+ * synchronous=FULL). */
 int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err);
+/* Does `path` name a PostgreSQL database rather than a file? */
+bool hd_casestore_is_url(const char *path);
+/* "sqlite" or "postgresql". */
+const char *hd_casestore_backend(hd_casestore *cs);
 void hd_casestore_free(hd_casestore *cs);
 /* Another connection to the store `cs` is open on: for reads made on one
  * thread while another writes through `cs` (it reads what is committed).
- * HD_EINVAL when the store has no file to open again (in memory). */
+ * HD_EINVAL when the store has no file to open again (SQLite in memory). */
 int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err);
 /* The schema version the store is at. */
 int hd_casestore_schema_version(hd_casestore *cs);
@@ -293,7 +301,7 @@ int hd_casestore_ingest_logs(hd_casestore *cs,
 /* ------------------------------------------------------------ policies */
 
 /*
- * Policy versions (src/store/sqlite_policy.c). Each import stores the
+ * Policy versions (table policy_version). Each import stores the
  * whole policy then in force as a new version; `content` is the policy
  * module's own JSON form, `sha256` its hash (an import giving the same
  * content as the latest version stores nothing: *version_out is then
@@ -312,8 +320,8 @@ int hd_casestore_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
 /* ------------------------------------------------ applications, consents */
 
 /*
- * Applications and authorizations as recorded (src/store/
- * sqlite_consent.c). The store keeps the JSON as recorded and the few
+ * Applications and authorizations as recorded (tables application,
+ * application_member and consent). The store keeps the JSON as recorded and the few
  * columns that lookups need; the consent and verify modules parse them.
  */
 typedef struct hd_application_row {
@@ -373,7 +381,7 @@ int hd_casestore_consents(hd_casestore *cs, const char *pid,
 /* ---------------------------------------------- audit log, verifications */
 
 /*
- * Every read of a person's records (src/store/sqlite_verify.c). Persons
+ * Every read of a person's records (table audit_log). Persons
  * are keyed hashes, never citizen IDs. Added inside the caller's
  * transaction, so that a roll writes its entries in bulk.
  */

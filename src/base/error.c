@@ -113,6 +113,8 @@ const char *hd_strerror(int code)
         return "size limit reached";
     case HD_EREJECTED:
         return "delivery rejected";
+    case HD_ECONFLICT:
+        return "conflicting concurrent write";
     }
     return "unknown error";
 }

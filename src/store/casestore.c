@@ -29,9 +29,25 @@ int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err)
     if (!path || !*path)
         return hd_error_set(err, HD_EINVAL, "case store: no path");
     if (has_prefix(path, "postgresql://") || has_prefix(path, "postgres://"))
-        return hd_error_set(err, HD_EINVAL,
-                            "case store: the postgresql backend is not built");
+        return hd__pg_open(out, path, err);
     return hd__sqlite_open(out, path, err);
+}
+
+bool hd_casestore_is_url(const char *path)
+{
+    return path &&
+           (has_prefix(path, "postgresql://") || has_prefix(path, "postgres://"));
+}
+
+const char *hd_casestore_backend(hd_casestore *cs)
+{
+    return cs->ops->name;
+}
+
+int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
+{
+    *out = NULL;
+    return cs->ops->open_same(out, cs, err);
 }
 
 void hd_casestore_free(hd_casestore *cs)
@@ -125,4 +141,123 @@ int hd_casestore_ingest_logs(hd_casestore *cs,
     if (!fn)
         return hd_error_set(err, HD_EINVAL, "case store: no callback");
     return cs->ops->ingest_logs(cs, fn, payload, err);
+}
+
+/* ------------------------------------------------------------ policies */
+
+int hd_casestore_policy_put(hd_casestore *cs, int64_t *version_out,
+                            const char *source, const char *sha256,
+                            const char *content, int64_t imported_at,
+                            hd_error *err)
+{
+    if (version_out)
+        *version_out = 0;
+    if (!source || !sha256 || !content)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: policy without content");
+    return cs->ops->policy_put(cs, version_out, source, sha256, content,
+                               imported_at, err);
+}
+
+int hd_casestore_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
+                            int64_t version, hd_error *err)
+{
+    *out = NULL;
+    if (version_out)
+        *version_out = 0;
+    if (version < 0)
+        return hd_error_set(err, HD_EINVAL, "case store: bad policy version");
+    return cs->ops->policy_get(cs, out, version_out, version, err);
+}
+
+/* ------------------------------------------------ applications, consents */
+
+int hd_casestore_application_put(hd_casestore *cs,
+                                 const hd_application_row *row, bool *stored,
+                                 hd_error *err)
+{
+    *stored = false;
+    if (!row || !row->application_no || !row->json)
+        return hd_error_set(err, HD_EINVAL, "application without number");
+    if (row->member_count < 0 || (row->member_count && !row->member_pids))
+        return hd_error_set(err, HD_EINVAL, "application: bad member list");
+    return cs->ops->application_put(cs, row, stored, err);
+}
+
+int hd_casestore_application_get(hd_casestore *cs, const char *application_no,
+                                 int (*fn)(const hd_application_row *row,
+                                           void *payload),
+                                 void *payload, hd_error *err)
+{
+    if (!fn || !application_no)
+        return hd_error_set(err, HD_EINVAL, "case store: no callback");
+    return cs->ops->application_get(cs, application_no, fn, payload, err);
+}
+
+int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
+                             bool *stored, hd_error *err)
+{
+    *stored = false;
+    if (!row || !row->authorization_id || !row->pid || !row->json)
+        return hd_error_set(err, HD_EINVAL, "authorization without id");
+    return cs->ops->consent_put(cs, row, stored, err);
+}
+
+int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,
+                                int64_t at, const char *reason, hd_error *err)
+{
+    if (!authorization_id)
+        return hd_error_set(err, HD_EINVAL, "authorization without id");
+    return cs->ops->consent_revoke(cs, authorization_id, at, reason, err);
+}
+
+int hd_casestore_consents(hd_casestore *cs, const char *pid,
+                          int (*fn)(const hd_consent_row *row, void *payload),
+                          void *payload, hd_error *err)
+{
+    if (!fn)
+        return hd_error_set(err, HD_EINVAL, "case store: no callback");
+    return cs->ops->consents(cs, pid, fn, payload, err);
+}
+
+/* ---------------------------------------------- audit log, verifications */
+
+int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
+                           hd_error *err)
+{
+    if (!entry || !entry->actor || !entry->action || !entry->persons ||
+        !entry->feeds || !entry->authorizations || !entry->outcome)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: incomplete audit entry");
+    return cs->ops->audit_add(cs, entry, err);
+}
+
+int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
+                            int (*fn)(int64_t id, const hd_audit_entry *entry,
+                                      void *payload),
+                            void *payload, hd_error *err)
+{
+    if (!fn)
+        return hd_error_set(err, HD_EINVAL, "case store: no callback");
+    return cs->ops->audit_list(cs, case_no, fn, payload, err);
+}
+
+int hd_casestore_verification_add(hd_casestore *cs,
+                                  const hd_verification_row *row, hd_error *err)
+{
+    if (!row || !row->application_no || !row->conclusion || !row->record)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: incomplete verification");
+    return cs->ops->verification_add(cs, row, err);
+}
+
+int hd_casestore_verification_latest(hd_casestore *cs,
+                                     const char *application_no,
+                                     int (*fn)(const hd_verification_row *row,
+                                               void *payload),
+                                     void *payload, hd_error *err)
+{
+    if (!fn || !application_no)
+        return hd_error_set(err, HD_EINVAL, "case store: no callback");
+    return cs->ops->verification_latest(cs, application_no, fn, payload, err);
 }

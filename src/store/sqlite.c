@@ -255,12 +255,12 @@ static int migrate(sqlite_store *s, hd_error *err)
     rc = user_version(s, &version, err);
     if (rc)
         return rc;
-    if (version > hd__sqlite_migration_count)
+    if (version > hd__schema_version)
         return hd_error_set(err, HD_ESTORE,
                             "case store: schema version %d is newer than "
                             "this program's %d",
-                            version, hd__sqlite_migration_count);
-    while (version < hd__sqlite_migration_count) {
+                            version, hd__schema_version);
+    while (version < hd__schema_version) {
         char sql[64];
 
         rc = exec(s, "BEGIN IMMEDIATE", err);
@@ -268,8 +268,11 @@ static int migrate(sqlite_store *s, hd_error *err)
             return rc;
         /* Another process may have migrated while we waited. */
         rc = user_version(s, &version, err);
-        if (rc == 0 && version < hd__sqlite_migration_count) {
-            rc = exec(s, hd__sqlite_migrations[version], err);
+        if (rc == 0 && version < hd__schema_version) {
+            char *migration = hd__schema_sql(HD__SQLITE, version);
+            rc = migration ? exec(s, migration, err)
+                           : hd_error_set(err, HD_ENOMEM, "out of memory");
+            hd_free(migration);
             snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
             if (rc == 0)
                 rc = exec(s, sql, err);
@@ -676,6 +679,9 @@ static int sqlite_feed_status(hd_casestore *cs, hd_feed_status *out,
 
 /* ------------------------------------------------------------------ open */
 
+static int sqlite_open_same(hd_casestore **out, hd_casestore *cs,
+                            hd_error *err);
+
 static const hd__cs_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -689,6 +695,18 @@ static const hd__cs_ops sqlite_ops = {
     .quarantine_list = sqlite_quarantine_list,
     .feed_status = sqlite_feed_status,
     .ingest_logs = sqlite_ingest_logs,
+    .open_same = sqlite_open_same,
+    .policy_put = hd__sqlite_policy_put,
+    .policy_get = hd__sqlite_policy_get,
+    .application_put = hd__sqlite_application_put,
+    .application_get = hd__sqlite_application_get,
+    .consent_put = hd__sqlite_consent_put,
+    .consent_revoke = hd__sqlite_consent_revoke,
+    .consents = hd__sqlite_consents,
+    .audit_add = hd__sqlite_audit_add,
+    .audit_list = hd__sqlite_audit_list,
+    .verification_add = hd__sqlite_verification_add,
+    .verification_latest = hd__sqlite_verification_latest,
 };
 
 int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err)
@@ -730,14 +748,12 @@ out:
     return 0;
 }
 
-int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
+static int sqlite_open_same(hd_casestore **out, hd_casestore *cs,
+                            hd_error *err)
 {
-    sqlite3 *db = hd__sqlite_db(cs);
-    const char *path = db ? sqlite3_db_filename(db, "main") : NULL;
-
+    const char *path = sqlite3_db_filename(backend(cs)->db, "main");
     int rc;
 
-    *out = NULL;
     if (!path || !*path)
         return hd_error_set(err, HD_EINVAL,
                             "case store: no file to open again");

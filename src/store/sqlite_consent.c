@@ -57,13 +57,6 @@ static const char sql_consents_all[] =
 static const char sql_consents_one[] =
     CONSENT_COLUMNS "WHERE pid = ?1 ORDER BY rowid";
 
-static int no_backend(hd_error *err)
-{
-    return hd_error_set(err, HD_EINVAL,
-                        "case store: applications and consents need the "
-                        "sqlite backend");
-}
-
 static const char *column_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -198,7 +191,7 @@ static int app_put(hd_casestore *cs, const hd_application_row *row,
     return 0;
 }
 
-int hd_casestore_application_put(hd_casestore *cs,
+int hd__sqlite_application_put(hd_casestore *cs,
                                  const hd_application_row *row, bool *stored,
                                  hd_error *err)
 {
@@ -206,11 +199,6 @@ int hd_casestore_application_put(hd_casestore *cs,
     bool own_txn;
     int rc;
 
-    *stored = false;
-    if (!db)
-        return no_backend(err);
-    if (!row->application_no || !row->json)
-        return hd_error_set(err, HD_EINVAL, "application without number");
     /* The application and its members go in together: inside the
      * caller's transaction, or in one of their own. */
     own_txn = sqlite3_get_autocommit(db) != 0;
@@ -230,7 +218,7 @@ int hd_casestore_application_put(hd_casestore *cs,
     return rc;
 }
 
-int hd_casestore_application_get(hd_casestore *cs, const char *application_no,
+int hd__sqlite_application_get(hd_casestore *cs, const char *application_no,
                                  int (*fn)(const hd_application_row *row,
                                            void *payload),
                                  void *payload, hd_error *err)
@@ -242,8 +230,6 @@ int hd_casestore_application_get(hd_casestore *cs, const char *application_no,
     const char **pid_ptrs = NULL;
     int rc, count = 0, cap = 0;
 
-    if (!db)
-        return no_backend(err);
     rc = hd__sqlite_stmt(cs, sql_app_get, &st, err);
     if (rc)
         return rc;
@@ -315,7 +301,7 @@ out:
 
 /* ------------------------------------------------------------- consents */
 
-int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
+int hd__sqlite_consent_put(hd_casestore *cs, const hd_consent_row *row,
                              bool *stored, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
@@ -323,11 +309,6 @@ int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
     size_t json_len;
     int rc, brc;
 
-    *stored = false;
-    if (!db)
-        return no_backend(err);
-    if (!row->authorization_id || !row->pid || !row->json)
-        return hd_error_set(err, HD_EINVAL, "authorization without id");
     json_len = strlen(row->json);
     rc = hd__sqlite_stmt(cs, sql_consent_insert, &st, err);
     if (rc)
@@ -369,15 +350,13 @@ int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
     return 0;
 }
 
-int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,
+int hd__sqlite_consent_revoke(hd_casestore *cs, const char *authorization_id,
                                 int64_t at, const char *reason, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL;
     int rc, brc;
 
-    if (!db)
-        return no_backend(err);
     rc = hd__sqlite_stmt(cs, sql_consent_revoke, &st, err);
     if (rc)
         return rc;
@@ -407,7 +386,7 @@ int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,
     return rc;
 }
 
-int hd_casestore_consents(hd_casestore *cs, const char *pid,
+int hd__sqlite_consents(hd_casestore *cs, const char *pid,
                           int (*fn)(const hd_consent_row *row, void *payload),
                           void *payload, hd_error *err)
 {
@@ -416,8 +395,6 @@ int hd_casestore_consents(hd_casestore *cs, const char *pid,
     sqlite3_stmt *st = NULL;
     int rc;
 
-    if (!db)
-        return no_backend(err);
     rc = hd__sqlite_stmt(cs, sql, &st, err);
     if (rc)
         return rc;

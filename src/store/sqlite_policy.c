@@ -18,7 +18,7 @@ static int prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql,
     return rc == SQLITE_OK ? 0 : hd__sqlite_error(db, err, rc, "policy");
 }
 
-int hd_casestore_policy_put(hd_casestore *cs, int64_t *version_out,
+int hd__sqlite_policy_put(hd_casestore *cs, int64_t *version_out,
                             const char *source, const char *sha256,
                             const char *content, int64_t imported_at,
                             hd_error *err)
@@ -29,14 +29,6 @@ int hd_casestore_policy_put(hd_casestore *cs, int64_t *version_out,
     int64_t latest = 0;
     int rc, src;
 
-    if (version_out)
-        *version_out = 0;
-    if (!db)
-        return hd_error_set(err, HD_EINVAL, "case store: not SQLite");
-    if (!source || !sha256 || !content)
-        return hd_error_set(err, HD_EINVAL,
-                            "case store: policy without "
-                            "content");
     if ((src = sqlite3_exec(db, "SAVEPOINT policy_put", NULL, NULL, NULL)) !=
         SQLITE_OK)
         return hd__sqlite_error(db, err, src, "policy: savepoint");
@@ -91,20 +83,13 @@ out:
     return rc;
 }
 
-int hd_casestore_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
+int hd__sqlite_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
                             int64_t version, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL;
     int rc, src;
 
-    *out = NULL;
-    if (version_out)
-        *version_out = 0;
-    if (!db)
-        return hd_error_set(err, HD_EINVAL, "case store: not SQLite");
-    if (version < 0)
-        return hd_error_set(err, HD_EINVAL, "case store: bad policy version");
     if ((rc = prepare(db, &st,
                       version ? "SELECT version, content FROM policy_version "
                                 "WHERE version = ?1"

@@ -25,14 +25,6 @@ static const char sql_verification_latest[] =
     "conclusion, record FROM verification WHERE application_no = ?1 "
     "ORDER BY id DESC LIMIT 1";
 
-static sqlite3 *db_of(hd_casestore *cs, hd_error *err)
-{
-    sqlite3 *db = hd__sqlite_db(cs);
-    if (!db)
-        hd_error_set(err, HD_EINVAL, "case store: not a sqlite store");
-    return db;
-}
-
 static int bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC)
@@ -57,19 +49,12 @@ static int insert_done(hd_casestore *cs, sqlite3_stmt *st, int bind_rc,
     return ret;
 }
 
-int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
+int hd__sqlite_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
                            hd_error *err)
 {
     sqlite3_stmt *st;
     int rc;
 
-    if (!entry || !entry->actor || !entry->action || !entry->persons ||
-        !entry->feeds || !entry->authorizations || !entry->outcome)
-        return hd_error_set(err, HD_EINVAL,
-                            "case store: incomplete audit "
-                            "entry");
-    if (!db_of(cs, err))
-        return HD_EINVAL;
     rc = hd__sqlite_stmt(cs, sql_audit_insert, &st, err);
     if (rc)
         return rc;
@@ -84,7 +69,7 @@ int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
     return insert_done(cs, st, rc, "cannot add an audit entry", err);
 }
 
-int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
+int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
                             int (*fn)(int64_t id, const hd_audit_entry *entry,
                                       void *payload),
                             void *payload, hd_error *err)
@@ -92,10 +77,6 @@ int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
     sqlite3_stmt *st;
     int rc;
 
-    if (!fn)
-        return hd_error_set(err, HD_EINVAL, "case store: no callback");
-    if (!db_of(cs, err))
-        return HD_EINVAL;
     rc =
         hd__sqlite_stmt(cs, case_no ? sql_audit_case : sql_audit_all, &st, err);
     if (rc)
@@ -126,17 +107,12 @@ int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
     return rc;
 }
 
-int hd_casestore_verification_add(hd_casestore *cs,
+int hd__sqlite_verification_add(hd_casestore *cs,
                                   const hd_verification_row *row, hd_error *err)
 {
     sqlite3_stmt *st;
     int rc;
 
-    if (!row || !row->application_no || !row->conclusion || !row->record)
-        return hd_error_set(err, HD_EINVAL,
-                            "case store: incomplete verification");
-    if (!db_of(cs, err))
-        return HD_EINVAL;
     rc = hd__sqlite_stmt(cs, sql_verification_insert, &st, err);
     if (rc)
         return rc;
@@ -149,7 +125,7 @@ int hd_casestore_verification_add(hd_casestore *cs,
     return insert_done(cs, st, rc, "cannot add a verification", err);
 }
 
-int hd_casestore_verification_latest(hd_casestore *cs,
+int hd__sqlite_verification_latest(hd_casestore *cs,
                                      const char *application_no,
                                      int (*fn)(const hd_verification_row *row,
                                                void *payload),
@@ -158,10 +134,6 @@ int hd_casestore_verification_latest(hd_casestore *cs,
     sqlite3_stmt *st;
     int rc;
 
-    if (!fn || !application_no)
-        return hd_error_set(err, HD_EINVAL, "case store: no callback");
-    if (!db_of(cs, err))
-        return HD_EINVAL;
     rc = hd__sqlite_stmt(cs, sql_verification_latest, &st, err);
     if (rc)
         return rc;

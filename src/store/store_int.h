@@ -228,6 +228,37 @@ typedef struct hd__cs_ops {
     int (*ingest_logs)(hd_casestore *cs,
                        int (*fn)(const hd_ingest_log *log, void *payload),
                        void *payload, hd_error *err);
+    int (*open_same)(hd_casestore **out, hd_casestore *cs, hd_error *err);
+    int (*policy_put)(hd_casestore *cs, int64_t *version_out,
+                      const char *source, const char *sha256,
+                      const char *content, int64_t imported_at, hd_error *err);
+    int (*policy_get)(hd_casestore *cs, char **out, int64_t *version_out,
+                      int64_t version, hd_error *err);
+    int (*application_put)(hd_casestore *cs, const hd_application_row *row,
+                           bool *stored, hd_error *err);
+    int (*application_get)(hd_casestore *cs, const char *application_no,
+                           int (*fn)(const hd_application_row *row,
+                                     void *payload),
+                           void *payload, hd_error *err);
+    int (*consent_put)(hd_casestore *cs, const hd_consent_row *row,
+                       bool *stored, hd_error *err);
+    int (*consent_revoke)(hd_casestore *cs, const char *authorization_id,
+                          int64_t at, const char *reason, hd_error *err);
+    int (*consents)(hd_casestore *cs, const char *pid,
+                    int (*fn)(const hd_consent_row *row, void *payload),
+                    void *payload, hd_error *err);
+    int (*audit_add)(hd_casestore *cs, const hd_audit_entry *entry,
+                     hd_error *err);
+    int (*audit_list)(hd_casestore *cs, const char *case_no,
+                      int (*fn)(int64_t id, const hd_audit_entry *entry,
+                                void *payload),
+                      void *payload, hd_error *err);
+    int (*verification_add)(hd_casestore *cs, const hd_verification_row *row,
+                            hd_error *err);
+    int (*verification_latest)(hd_casestore *cs, const char *application_no,
+                               int (*fn)(const hd_verification_row *row,
+                                         void *payload),
+                               void *payload, hd_error *err);
 } hd__cs_ops;
 
 /* Every backend's handle starts with this. */
@@ -235,8 +266,46 @@ struct hd_casestore {
     const hd__cs_ops *ops;
 };
 
-/* The SQLite backend (sqlite.c). */
+/* The SQLite backend (sqlite.c, and sqlite_<area>.c for the tables of
+ * schema version 2). */
 int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
+int hd__sqlite_policy_put(hd_casestore *cs, int64_t *version_out,
+                          const char *source, const char *sha256,
+                          const char *content, int64_t imported_at,
+                          hd_error *err);
+int hd__sqlite_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
+                          int64_t version, hd_error *err);
+int hd__sqlite_application_put(hd_casestore *cs,
+                               const hd_application_row *row, bool *stored,
+                               hd_error *err);
+int hd__sqlite_application_get(hd_casestore *cs, const char *application_no,
+                               int (*fn)(const hd_application_row *row,
+                                         void *payload),
+                               void *payload, hd_error *err);
+int hd__sqlite_consent_put(hd_casestore *cs, const hd_consent_row *row,
+                           bool *stored, hd_error *err);
+int hd__sqlite_consent_revoke(hd_casestore *cs, const char *authorization_id,
+                              int64_t at, const char *reason, hd_error *err);
+int hd__sqlite_consents(hd_casestore *cs, const char *pid,
+                        int (*fn)(const hd_consent_row *row, void *payload),
+                        void *payload, hd_error *err);
+int hd__sqlite_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
+                         hd_error *err);
+int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
+                          int (*fn)(int64_t id, const hd_audit_entry *entry,
+                                    void *payload),
+                          void *payload, hd_error *err);
+int hd__sqlite_verification_add(hd_casestore *cs,
+                                 const hd_verification_row *row,
+                                 hd_error *err);
+int hd__sqlite_verification_latest(hd_casestore *cs,
+                                   const char *application_no,
+                                   int (*fn)(const hd_verification_row *row,
+                                             void *payload),
+                                   void *payload, hd_error *err);
+
+/* The PostgreSQL backend (pg.c): `url` is a postgresql:// URL. */
+int hd__pg_open(hd_casestore **out, const char *url, hd_error *err);
 
 /*
  * The SQLite connection of a case store, NULL when `cs` is another
@@ -264,10 +333,12 @@ void hd__sqlite_stmt_done(hd_casestore *cs, sqlite3_stmt *st);
  * key to HD_EEXISTS, other constraints to HD_EINVAL, I/O to HD_EIO. */
 int hd__sqlite_error(sqlite3 *db, hd_error *err, int rc, const char *what);
 
-/* The schema of the SQLite backend: migrations[i] takes the schema from
- * version i to i + 1 (schema_sqlite.c). */
-extern const char *const hd__sqlite_migrations[];
-extern const int hd__sqlite_migration_count;
+/* The case store's schema (schema.c): hd__schema_version migrations, the
+ * one taking version `step` to `step` + 1 spelled in a dialect's SQL
+ * (caller frees with hd_free; NULL when out of memory). */
+typedef enum hd__dialect { HD__SQLITE, HD__POSTGRESQL } hd__dialect;
+extern const int hd__schema_version;
+char *hd__schema_sql(hd__dialect dialect, int step);
 
 /* A reject reason from its stable name; HD_REJECT_COUNT_ when unknown. */
 hd_reject hd__reject_from_name(const char *name);

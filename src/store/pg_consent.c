@@ -179,8 +179,8 @@ int hd__pg_application_get(hd_casestore *cs, const char *application_no,
     rc = hd__pg_query(cs, sql_app_members, 1, &application_no, NULL, NULL,
                       &members, err);
     if (rc == 0)
-        rc = hd__pg_query(cs, sql_app_get, 1, &application_no, NULL, NULL,
-                          &res, err);
+        rc = hd__pg_query(cs, sql_app_get, 1, &application_no, NULL, NULL, &res,
+                          err);
     if (rc)
         goto out;
     if (PQntuples(res) == 0) {

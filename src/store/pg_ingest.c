@@ -46,8 +46,7 @@ static const char sql_log_rejects[] =
     "SELECT feed, reason, rows FROM ingest_feed_reject WHERE ingest_id = $1";
 
 /* A fixed-size char array as a parameter (it need not be terminated). */
-static const char *chars(char *out, size_t out_len, const char *s,
-                         size_t max)
+static const char *chars(char *out, size_t out_len, const char *s, size_t max)
 {
     size_t n = strnlen(s, max);
     if (n >= out_len)
@@ -85,8 +84,7 @@ static int insert_feed_log(hd_casestore *cs, const char *ingest_id, int pos,
     return rc;
 }
 
-int hd__pg_log_ingest(hd_casestore *cs, const hd_ingest_log *log,
-                      hd_error *err)
+int hd__pg_log_ingest(hd_casestore *cs, const hd_ingest_log *log, hd_error *err)
 {
     char id[sizeof(log->delivery_id)], dept[sizeof(log->department)];
     char path[sizeof(log->path)], detail[sizeof(log->reject_detail)];
@@ -114,8 +112,7 @@ int hd__pg_log_ingest(hd_casestore *cs, const hd_ingest_log *log,
         return rc;
     rc = hd__pg_query(cs, sql_log_insert, 10, v, NULL, NULL, &res, err);
     for (int i = 0; rc == 0 && i < log->feed_count; i++)
-        rc = insert_feed_log(cs, PQgetvalue(res, 0, 0), i, &log->feeds[i],
-                             err);
+        rc = insert_feed_log(cs, PQgetvalue(res, 0, 0), i, &log->feeds[i], err);
     PQclear(res);
     return hd__pg_atomic_end(cs, rc, err);
 }
@@ -124,8 +121,8 @@ int hd__pg_delivery_accepted(hd_casestore *cs, const char *delivery_id,
                              hd_error *err)
 {
     PGresult *res;
-    int rc = hd__pg_query(cs, sql_accepted, 1, &delivery_id, NULL, NULL, &res,
-                          err);
+    int rc =
+        hd__pg_query(cs, sql_accepted, 1, &delivery_id, NULL, NULL, &res, err);
 
     if (rc)
         return rc;
@@ -296,8 +293,8 @@ int hd__pg_quarantine_list(hd_casestore *cs, const char *delivery_id,
 {
     quarantine_walk w = {fn, payload, err};
 
-    return delivery_id ? hd__pg_each(cs, sql_quarantine_one, 1, &delivery_id,
-                                     0, each_quarantined, &w, err)
+    return delivery_id ? hd__pg_each(cs, sql_quarantine_one, 1, &delivery_id, 0,
+                                     each_quarantined, &w, err)
                        : hd__pg_each(cs, sql_quarantine_all, 0, NULL, 0,
                                      each_quarantined, &w, err);
 }

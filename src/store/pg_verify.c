@@ -78,10 +78,10 @@ int hd__pg_audit_list(hd_casestore *cs, const char *case_no,
 {
     audit_walk w = {fn, payload};
 
-    return case_no ? hd__pg_each(cs, sql_audit_case, 1, &case_no, 0,
-                                 each_audit, &w, err)
-                   : hd__pg_each(cs, sql_audit_all, 0, NULL, 0, each_audit,
-                                 &w, err);
+    return case_no ? hd__pg_each(cs, sql_audit_case, 1, &case_no, 0, each_audit,
+                                 &w, err)
+                   : hd__pg_each(cs, sql_audit_all, 0, NULL, 0, each_audit, &w,
+                                 err);
 }
 
 int hd__pg_verification_add(hd_casestore *cs, const hd_verification_row *row,
@@ -106,8 +106,8 @@ int hd__pg_verification_latest(hd_casestore *cs, const char *application_no,
                                void *payload, hd_error *err)
 {
     PGresult *res;
-    int rc = hd__pg_query(cs, sql_verification_latest, 1, &application_no,
-                          NULL, NULL, &res, err);
+    int rc = hd__pg_query(cs, sql_verification_latest, 1, &application_no, NULL,
+                          NULL, &res, err);
 
     if (rc)
         return rc;

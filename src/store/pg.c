@@ -39,6 +39,7 @@ typedef struct pg_store {
     int version;
     bool in_txn;     /* hd_casestore_begin'd */
     bool atomic_own; /* in a transaction of hd__pg_atomic_begin's */
+    bool each_own;   /* in a transaction of hd__pg_each's (its cursor's) */
     int cursor_seq;
     const char *prepared[PREPARED_MAX];
     int prepared_count;
@@ -63,7 +64,7 @@ PGconn *hd__pg_conn(hd_casestore *cs)
 bool hd__pg_in_txn(hd_casestore *cs)
 {
     pg_store *s = backend(cs);
-    return s->in_txn || s->atomic_own;
+    return s->in_txn || s->atomic_own || s->each_own;
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -299,8 +300,13 @@ int hd__pg_each(hd_casestore *cs, const char *sql, int n,
         hd_buf_release(&decl);
         return hd_error_set(err, HD_ENOMEM, "out of memory");
     }
-    if (own && (rc = run(s, "BEGIN", err)) != 0)
-        goto out;
+    /* A read made from a callback of this one runs in this transaction:
+     * committing its own would close this cursor. */
+    if (own) {
+        if ((rc = run(s, "BEGIN", err)) != 0)
+            goto out;
+        s->each_own = true;
+    }
     if ((rc = hd__pg_copy_flush(cs, err)) != 0)
         goto out;
     res = PQexecParams(s->conn, decl.ptr, n, NULL, values, NULL, NULL, 0);
@@ -329,7 +335,8 @@ int hd__pg_each(hd_casestore *cs, const char *sql, int n,
 out:
     PQclear(res);
     hd_buf_release(&decl);
-    if (own) {
+    if (own && s->each_own) {
+        s->each_own = false;
         if (rc == 0)
             rc = commit(s, err);
         else

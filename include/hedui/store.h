@@ -321,8 +321,8 @@ int hd_casestore_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
 
 /*
  * Applications and authorizations as recorded (tables application,
- * application_member and consent). The store keeps the JSON as recorded and the few
- * columns that lookups need; the consent and verify modules parse them.
+ * application_member and consent). The store keeps the JSON as recorded and the
+ * few columns that lookups need; the consent and verify modules parse them.
  */
 typedef struct hd_application_row {
     const char *application_no;

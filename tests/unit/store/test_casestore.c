@@ -443,6 +443,94 @@ static void feed_status_reports_every_feed(void **state)
     hd_casestore_free(cs);
 }
 
+/* ------------------------------------------------- audit, verifications */
+
+typedef struct audit_seen {
+    int count;
+    char text[2048];
+} audit_seen;
+
+static int take_audit(int64_t id, const hd_audit_entry *e, void *payload)
+{
+    audit_seen *a = payload;
+    size_t used = strlen(a->text);
+    (void)id;
+    snprintf(a->text + used, sizeof(a->text) - used,
+             "%lld|%s|%s|%s|%s|%s|%s|%s\n", (long long)e->at, e->actor,
+             e->action, e->case_no ? e->case_no : "-", e->persons, e->feeds,
+             e->authorizations, e->outcome);
+    a->count++;
+    return 0;
+}
+
+static int take_verification(const hd_verification_row *row, void *payload)
+{
+    snprintf(payload, 256, "%s|%lld|%u|%lld|%s|%s", row->application_no,
+             (long long)row->verified_at, row->view_seq,
+             (long long)row->policy_version, row->conclusion, row->record);
+    return 0;
+}
+
+static void audit_and_verifications_round_trip(void **state)
+{
+    /* What the bulk path (COPY on PostgreSQL) must carry untouched. */
+    static const char odd[] = "a\tb\nc\\d\\N'\"核|";
+    hd_casestore *cs = open_cs();
+    hd_audit_entry e = {10,         "clerk",     "verify",    "C-1",
+                        "[\"h1\"]", "[\"tax\"]", "[\"A-1\"]", "meets"};
+    hd_verification_row v = {0, "C-1", 10, 3, 1, "meets", "{\"r\":1}"};
+    audit_seen a = {0};
+    char got[256];
+    (void)state;
+
+    assert_int_equal(hd_casestore_begin(cs, NULL), 0);
+    assert_int_equal(hd_casestore_audit_add(cs, &e, NULL), 0);
+    assert_int_equal(hd_casestore_verification_add(cs, &v, NULL), 0);
+    e.at = 11;
+    e.case_no = NULL;
+    e.outcome = odd;
+    assert_int_equal(hd_casestore_audit_add(cs, &e, NULL), 0);
+    v.verified_at = 12;
+    v.record = odd;
+    assert_int_equal(hd_casestore_verification_add(cs, &v, NULL), 0);
+    /* Read inside the transaction: the rows written so far are there. */
+    assert_int_equal(hd_casestore_audit_list(cs, NULL, take_audit, &a, NULL),
+                     0);
+    assert_int_equal(a.count, 2);
+    assert_int_equal(hd_casestore_commit(cs, NULL), 0);
+
+    /* Outside a transaction an entry is written at once. */
+    e.at = 13;
+    e.case_no = "C-2";
+    e.outcome = "fails";
+    assert_int_equal(hd_casestore_audit_add(cs, &e, NULL), 0);
+    hd_casestore_free(cs);
+
+    cs = open_cs();
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(hd_casestore_audit_list(cs, NULL, take_audit, &a, NULL),
+                     0);
+    assert_string_equal(
+        a.text,
+        "10|clerk|verify|C-1|[\"h1\"]|[\"tax\"]|[\"A-1\"]|meets\n"
+        "11|clerk|verify|-|[\"h1\"]|[\"tax\"]|[\"A-1\"]|a\tb\nc\\d\\N'\"核|\n"
+        "13|clerk|verify|C-2|[\"h1\"]|[\"tax\"]|[\"A-1\"]|fails\n");
+    memset(&a, 0, sizeof(a));
+    assert_int_equal(hd_casestore_audit_list(cs, "C-2", take_audit, &a, NULL),
+                     0);
+    assert_int_equal(a.count, 1);
+    assert_int_equal(hd_casestore_verification_latest(
+                         cs, "C-1", take_verification, got, NULL),
+                     0);
+    assert_string_equal(got, "C-1|12|3|1|meets|a\tb\nc\\d\\N'\"核|");
+    assert_int_equal(hd_casestore_verification_latest(
+                         cs, "C-9", take_verification, got, NULL),
+                     HD_ENOTFOUND);
+    hd_casestore_free(cs);
+}
+
+/* ------------------------------------------------------------ callbacks */
+
 /* A callback that reads the store again while its list is running. */
 static int nested_read(const hd_ingest_log *log, void *payload)
 {
@@ -551,6 +639,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(feed_status_reports_every_feed, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(audit_and_verifications_round_trip,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(callbacks_may_read_the_store, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(allocation_failures_are_clean, setup,

@@ -297,6 +297,120 @@ static void a_bulk_load_in_one_transaction(void **state)
     hd_casestore_free(cs);
 }
 
+/* Batches: each row's outcome as the single put would give it, in
+ * order, duplicates within the batch included; a failure of the batch
+ * leaves nothing of it. */
+static void puts_in_batches(void **state)
+{
+    hd_casestore *cs = open_cs();
+    const char *pids[] = {"330106198001011235"};
+    hd_application_row apps[4] = {0};
+    hd_consent_row cons[3];
+    int rcs[4];
+    bool stored[4];
+    got_app g = {0};
+    bool one;
+    hd_error err;
+
+    (void)state;
+    hd_error_clear(&err);
+    for (int i = 0; i < 4; i++) {
+        apps[i].program = "dibao";
+        apps[i].region = "330106";
+        apps[i].applied_on = INT32_MIN;
+        apps[i].recorded_at = 7;
+        apps[i].member_count = 1;
+        apps[i].member_pids = pids;
+    }
+    apps[0].application_no = "N-1";
+    apps[0].json = "{\"n\":1}";
+    apps[1].application_no = "N-2";
+    apps[1].json = "{\"n\":2}";
+    /* The same number again in the batch: the same record, then another. */
+    apps[2].application_no = "N-1";
+    apps[2].json = "{\"n\":1}";
+    apps[3].application_no = "N-1";
+    apps[3].json = "{\"n\":\"other\"}";
+    assert_int_equal(
+        hd_casestore_application_put_many(cs, apps, 4, rcs, stored, &err), 0);
+    assert_int_equal(rcs[0], 0);
+    assert_true(stored[0]);
+    assert_int_equal(rcs[1], 0);
+    assert_true(stored[1]);
+    assert_int_equal(rcs[2], 0);
+    assert_false(stored[2]);
+    assert_int_equal(rcs[3], HD_EEXISTS);
+    assert_false(stored[3]);
+    assert_int_equal(
+        hd_casestore_application_get(cs, "N-1", take_app, &g, &err), 0);
+    assert_string_equal(g.json, "{\"n\":1}");
+    assert_int_equal(g.members, 1);
+    /* A single put sees the batch's rows. */
+    assert_int_equal(hd_casestore_application_put(cs, &apps[3], &one, &err),
+                     HD_EEXISTS);
+    assert_int_equal(hd_casestore_application_put_many(
+                         cs, apps, HD_CASESTORE_BATCH + 1, rcs, stored, &err),
+                     HD_EINVAL);
+
+    cons[0] = consent("C-1", "330106198001011235", "{\"c\":1}");
+    cons[1] = consent("C-1", "330106198001011235", "{\"c\":2}");
+    cons[2] = consent("C-2", "110101199001011234", "{\"c\":3}");
+    assert_int_equal(hd_casestore_begin(cs, &err), 0);
+    assert_int_equal(
+        hd_casestore_consent_put_many(cs, cons, 3, rcs, stored, &err), 0);
+    assert_int_equal(hd_casestore_commit(cs, &err), 0);
+    assert_true(stored[0]);
+    assert_int_equal(rcs[1], HD_EEXISTS);
+    assert_false(stored[1]);
+    assert_true(stored[2]);
+    hd_casestore_free(cs);
+}
+
+/* Text the SQL layers must carry untouched: tabs, line ends, backslashes,
+ * a literal \N, quotes and CJK, in every column that takes text. */
+static void any_text_round_trips(void **state)
+{
+    /* 15 bytes: short enough for every column, a pid's too. */
+    static const char odd[] = "a\tb\nc\\d\\N'\"核|";
+    hd_casestore *cs = open_cs();
+    const char *pids[] = {odd};
+    hd_application_row app = {0};
+    hd_consent_row con = consent(odd, "330106198001011235", odd);
+    got_app g = {0};
+    seen s = {0};
+    bool stored;
+    hd_error err;
+
+    (void)state;
+    hd_error_clear(&err);
+    app.application_no = odd;
+    app.program = odd;
+    app.region = "330106";
+    app.applied_on = INT32_MIN;
+    app.refused_field = odd;
+    app.refused_reason = odd;
+    app.json = odd;
+    app.member_count = 1;
+    app.member_pids = pids;
+    assert_int_equal(hd_casestore_begin(cs, &err), 0);
+    assert_int_equal(hd_casestore_application_put(cs, &app, &stored, &err), 0);
+    assert_int_equal(hd_casestore_consent_put(cs, &con, &stored, &err), 0);
+    assert_int_equal(hd_casestore_commit(cs, &err), 0);
+    assert_int_equal(hd_casestore_application_get(cs, odd, take_app, &g, &err),
+                     0);
+    assert_string_equal(g.no, odd);
+    assert_string_equal(g.program, odd);
+    assert_string_equal(g.field, odd);
+    assert_string_equal(g.json, odd);
+    assert_string_equal(g.pids[0], odd);
+    assert_int_equal(
+        hd_casestore_consents(cs, "330106198001011235", take_consent, &s, &err),
+        0);
+    assert_int_equal(s.count, 1);
+    assert_string_equal(s.ids[0], odd);
+    hd_casestore_free(cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +418,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(consents_round_trip_and_revoke, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(puts_in_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(any_text_round_trips, setup, teardown),
         cmocka_unit_test_setup_teardown(a_bulk_load_in_one_transaction, setup,
                                         teardown),
     };

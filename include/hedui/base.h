@@ -21,15 +21,15 @@
  */
 enum {
     HD_OK = 0,
-    HD_ENOMEM = -1,    /* an allocation failed */
-    HD_EINVAL = -2,    /* a caller passed something the API forbids */
-    HD_EDATA = -3,     /* input data breaks a rule; err says where */
-    HD_EOVERFLOW = -4, /* a number does not fit */
-    HD_EIO = -5,       /* the operating system refused a read or write */
-    HD_ENOTFOUND = -6, /* the thing asked for does not exist */
-    HD_ESTORE = -7,    /* a database reported an error */
-    HD_EEXISTS = -8,   /* the thing to create is already there */
-    HD_ELIMIT = -9,    /* a configured size limit was reached */
+    HD_ENOMEM = -1,     /* an allocation failed */
+    HD_EINVAL = -2,     /* a caller passed something the API forbids */
+    HD_EDATA = -3,      /* input data breaks a rule; err says where */
+    HD_EOVERFLOW = -4,  /* a number does not fit */
+    HD_EIO = -5,        /* the operating system refused a read or write */
+    HD_ENOTFOUND = -6,  /* the thing asked for does not exist */
+    HD_ESTORE = -7,     /* a database reported an error */
+    HD_EEXISTS = -8,    /* the thing to create is already there */
+    HD_ELIMIT = -9,     /* a configured size limit was reached */
     HD_EREJECTED = -10, /* a delivery was rejected whole */
     HD_ECONFLICT = -11  /* another writer changed the same thing at the same
                            time; nothing was written, the caller may retry */

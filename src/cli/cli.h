@@ -30,7 +30,7 @@ const char *hd_cli_feeds_dir(const hd_cli_globals *globals, char *buf,
 /* The node key file: --key, or the case store path + ".key". */
 const char *hd_cli_key_path(const hd_cli_globals *globals, char *buf,
                             size_t buf_len);
-/* Seconds since 1970, from the system clock. */
+/* Seconds since 1970, from the system clock (or SOURCE_DATE_EPOCH). */
 int64_t hd_cli_now(void);
 /* A log sink printing warnings and errors to stderr. */
 void hd_cli_log_to_stderr(hd_log_level level, const char *line, void *payload);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 const char *hd_cli_feeds_dir(const hd_cli_globals *globals, char *buf,
@@ -24,7 +25,17 @@ const char *hd_cli_key_path(const hd_cli_globals *globals, char *buf,
 
 int64_t hd_cli_now(void)
 {
-    /* The one place the program reads the clock; the library never does. */
+    /* The one place the program reads the clock; the library never does.
+     * SOURCE_DATE_EPOCH (reproducible-builds.org) fixes it, so that two
+     * runs, on two backends say, can be compared byte for byte. */
+    const char *fixed = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+
+    if (fixed && *fixed) {
+        long long t = strtoll(fixed, &end, 10);
+        if (!*end && t >= 0)
+            return (int64_t)t;
+    }
     return (int64_t)time(NULL);
 }
 

@@ -27,6 +27,22 @@ static void usage(FILE *out)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 }
 
+/* The feed store and the node key are files of this server: next to a
+ * SQLite case store by default, but a PostgreSQL URL says nothing about
+ * where they are, so they must be named. */
+static bool stores_named(const hd_cli_globals *globals, const char *command)
+{
+    if (!hd_casestore_is_url(globals->db_path) || !strcmp(command, "gen"))
+        return true;
+    if (globals->feeds_dir && globals->key_path)
+        return true;
+    fprintf(stderr,
+            "hedui: with a PostgreSQL case store (--db %s), name this "
+            "server's feed store and node key: --feeds DIR --key FILE\n",
+            "postgresql://...");
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     hd_cli_globals globals = {"hedui.db", NULL, NULL, NULL};
@@ -61,6 +77,8 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
+        if (!stores_named(&globals, commands[c].name))
+            return 2;
         return commands[c].run(&globals, argc - i, argv + i);
     }
     fprintf(stderr, "hedui: unknown command %s\n", argv[i]);

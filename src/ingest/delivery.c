@@ -174,6 +174,14 @@ static int commit_load(load_state *st, hd_error *err)
     /* From here on the delivery is in. Should the case store fail now,
      * the pending blob finishes the job at the next open. */
     rc = write_case_store(st, err);
+    if (rc == HD_EEXISTS &&
+        hd__delivery_logged(st->ing->cs, st->log->delivery_id)) {
+        /* Another process sharing the stores opened them after our feed
+         * store commit and finished our case store part from the pending
+         * blob: the same log and rows, already there. */
+        hd_error_clear(err);
+        rc = 0;
+    }
     if (rc == 0)
         rc = hd_feedstore_pending_clear(st->ing->fs, st->log->delivery_id, err);
     return rc;

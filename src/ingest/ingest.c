@@ -64,17 +64,30 @@ static int finish_pending(const char *delivery_id, const void *blob, size_t len,
             rc = hd__pending_replay(cs, rs->ing->fs, blob, len, rs->err);
         if (rc == 0)
             rc = hd_casestore_commit(cs, rs->err);
-        if (rc) {
+        if (rc)
             hd_casestore_rollback(cs);
+        /* The process that loaded it (still running, with the stores
+         * shared) wrote it meanwhile: nothing left to do. */
+        if (rc == HD_EEXISTS && hd__delivery_logged(cs, delivery_id)) {
+            hd_error_clear(rs->err);
+            rc = 0;
+        } else if (rc) {
             return rc;
+        } else {
+            hd_log(HD_LOG_WARN, "event=ingest_reconciled delivery=%s",
+                   delivery_id);
         }
-        hd_log(HD_LOG_WARN, "event=ingest_reconciled delivery=%s", delivery_id);
     }
     /* Ids are cleared after the walk: clearing during it would disturb
      * the feed store's cursor. */
     hd_buf_puts(&rs->ids, delivery_id);
     hd_buf_putc(&rs->ids, '\0');
     return 0;
+}
+
+bool hd__delivery_logged(hd_casestore *cs, const char *delivery_id)
+{
+    return hd_casestore_delivery_accepted(cs, delivery_id, NULL) == 1;
 }
 
 static int reconcile(hd_ingest *ing, hd_error *err)

@@ -85,6 +85,12 @@ int hd__pending_encode(hd_buf *out, const hd_ingest_log *log,
 int hd__pending_replay(hd_casestore *cs, hd_feedstore *fs, const void *blob,
                        size_t len, hd_error *err);
 
+/* Is an accepted log of this delivery in the case store? Two processes
+ * sharing the stores may both finish one delivery's case store part (its
+ * loader, and another that opened the stores meanwhile and replayed the
+ * pending blob): the second gets HD_EEXISTS and asks this. */
+bool hd__delivery_logged(hd_casestore *cs, const char *delivery_id);
+
 /* The log as a jansson object (shared by the pending blob and --json). */
 struct json_t;
 struct json_t *hd__ingest_log_to_json(const hd_ingest_log *log);

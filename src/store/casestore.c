@@ -35,8 +35,8 @@ int hd_casestore_open(hd_casestore **out, const char *path, hd_error *err)
 
 bool hd_casestore_is_url(const char *path)
 {
-    return path &&
-           (has_prefix(path, "postgresql://") || has_prefix(path, "postgres://"));
+    return path && (has_prefix(path, "postgresql://") ||
+                    has_prefix(path, "postgres://"));
 }
 
 const char *hd_casestore_backend(hd_casestore *cs)

@@ -37,9 +37,8 @@ typedef struct pg_store {
     PGconn *conn;
     char *url;
     int version;
-    bool in_txn;         /* hd_casestore_begin'd */
-    int atomic_depth;    /* hd__pg_atomic_begin nesting */
-    bool atomic_own[16]; /* per level: BEGIN (true) or SAVEPOINT */
+    bool in_txn;     /* hd_casestore_begin'd */
+    bool atomic_own; /* in a transaction of hd__pg_atomic_begin's */
     int cursor_seq;
     const char *prepared[PREPARED_MAX];
     int prepared_count;
@@ -49,6 +48,7 @@ typedef struct pg_store {
 } pg_store;
 
 static const struct hd__cs_ops pg_ops;
+static int commit(pg_store *s, hd_error *err);
 
 static pg_store *backend(hd_casestore *cs)
 {
@@ -63,7 +63,7 @@ PGconn *hd__pg_conn(hd_casestore *cs)
 bool hd__pg_in_txn(hd_casestore *cs)
 {
     pg_store *s = backend(cs);
-    return s->in_txn || s->atomic_depth > 0;
+    return s->in_txn || s->atomic_own;
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -88,10 +88,10 @@ int hd__pg_error(hd_casestore *cs, const PGresult *res, hd_error *err,
                  const char *what)
 {
     PGconn *conn = backend(cs)->conn;
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                          : NULL;
-    int code = res ? code_of(PQresultErrorField(res, PG_DIAG_SQLSTATE))
-                   : HD_ESTORE;
+    const char *msg =
+        res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    int code =
+        res ? code_of(PQresultErrorField(res, PG_DIAG_SQLSTATE)) : HD_ESTORE;
     char line[HD_ERROR_MSG_MAX];
 
     if (!msg) {
@@ -131,15 +131,24 @@ static int run(pg_store *s, const char *sql, hd_error *err)
     return rc;
 }
 
+/* Roll back, dropping the rows still waiting in COPY buffers. */
+static void pg_rollback_quietly(pg_store *s)
+{
+    for (int i = 0; i < s->copy_count; i++)
+        hd_buf_reset(&s->copies[i].buf);
+    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+        run(s, "ROLLBACK", NULL);
+}
+
 static int ok_status(const PGresult *res)
 {
     ExecStatusType st = PQresultStatus(res);
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
-int hd__pg_query(hd_casestore *cs, const char *sql, int n,
-                 const char *const *values, const int *lengths,
-                 const int *formats, PGresult **out, hd_error *err)
+static int execute(hd_casestore *cs, const char *sql, int n,
+                   const char *const *values, const int *lengths,
+                   const int *formats, PGresult **out, hd_error *err)
 {
     pg_store *s = backend(cs);
     PGresult *res;
@@ -148,8 +157,6 @@ int hd__pg_query(hd_casestore *cs, const char *sql, int n,
 
     if (out)
         *out = NULL;
-    if ((rc = hd__pg_copy_flush(cs, err)) != 0)
-        return rc;
     for (i = 0; i < s->prepared_count; i++)
         if (s->prepared[i] == sql)
             break;
@@ -183,6 +190,20 @@ done:
     else
         PQclear(res);
     return 0;
+}
+
+int hd__pg_query(hd_casestore *cs, const char *sql, int n,
+                 const char *const *values, const int *lengths,
+                 const int *formats, PGresult **out, hd_error *err)
+{
+    int rc = hd__pg_copy_flush(cs, err);
+    return rc ? rc : execute(cs, sql, n, values, lengths, formats, out, err);
+}
+
+int hd__pg_write(hd_casestore *cs, const char *sql, int n,
+                 const char *const *values, PGresult **out, hd_error *err)
+{
+    return execute(cs, sql, n, values, NULL, NULL, out, err);
 }
 
 int hd__pg_each(hd_casestore *cs, const char *sql, int n,
@@ -240,9 +261,9 @@ out:
     hd_buf_release(&decl);
     if (own) {
         if (rc == 0)
-            rc = run(s, "COMMIT", err);
+            rc = commit(s, err);
         else
-            run(s, "ROLLBACK", NULL);
+            pg_rollback_quietly(s);
     }
     return rc ? rc : stop;
 }
@@ -252,47 +273,25 @@ out:
 int hd__pg_atomic_begin(hd_casestore *cs, hd_error *err)
 {
     pg_store *s = backend(cs);
-    int depth = s->atomic_depth;
-    char sql[48];
-    int rc;
+    int rc = 0;
 
-    if (depth == (int)(sizeof(s->atomic_own) / sizeof(s->atomic_own[0])))
-        return hd_error_set(err, HD_EINVAL, "case store: steps nested deep");
-    s->atomic_own[depth] = !hd__pg_in_txn(cs);
-    if (s->atomic_own[depth]) {
+    if (!hd__pg_in_txn(cs)) {
         rc = run(s, "BEGIN", err);
-    } else {
-        snprintf(sql, sizeof(sql), "SAVEPOINT hd_step_%d", depth);
-        rc = run(s, sql, err);
+        s->atomic_own = rc == 0;
     }
-    if (rc == 0)
-        s->atomic_depth++;
     return rc;
 }
-
-static int commit(pg_store *s, hd_error *err);
 
 int hd__pg_atomic_end(hd_casestore *cs, int rc, hd_error *err)
 {
     pg_store *s = backend(cs);
-    int depth = --s->atomic_depth;
-    char sql[64];
 
-    if (s->atomic_own[depth]) {
-        if (rc == 0)
-            return commit(s, err);
-        run(s, "ROLLBACK", NULL);
+    if (!s->atomic_own)
         return rc;
-    }
-    if (rc) {
-        snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT hd_step_%d", depth);
-        run(s, sql, NULL);
-    }
-    snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT hd_step_%d", depth);
-    if (rc)
-        run(s, sql, NULL);
-    else
-        rc = run(s, sql, err);
+    s->atomic_own = false;
+    if (rc == 0)
+        return commit(s, err);
+    pg_rollback_quietly(s);
     return rc;
 }
 
@@ -433,15 +432,15 @@ int hd__pg_copy_row_end(hd_casestore *cs, hd_buf *b, hd_error *err)
     if (hd_buf_error(b))
         return hd_error_set(err, hd_buf_error(b), "case store: COPY: %s",
                             hd_strerror(hd_buf_error(b)));
-    if (b->len < COPY_FLUSH_BYTES || s->flushing)
+    if (s->flushing)
         return 0;
-    for (int i = 0; i < s->copy_count; i++) {
-        if (&s->copies[i].buf != b)
-            continue;
-        /* Earlier buffers first: a later table may refer to their rows. */
+    /* Outside a transaction a row is written at once (a COPY is a
+     * statement, whole or not at all), as an INSERT would be. */
+    if (!hd__pg_in_txn(cs))
         return hd__pg_copy_flush(cs, err);
-    }
-    return 0;
+    /* Every buffer, earlier ones first: a later table may refer to their
+     * rows. */
+    return b->len < COPY_FLUSH_BYTES ? 0 : hd__pg_copy_flush(cs, err);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -477,7 +476,7 @@ static int commit(pg_store *s, hd_error *err)
     int rc = hd__pg_copy_flush(&s->base, err);
 
     if (rc) {
-        run(s, "ROLLBACK", NULL);
+        pg_rollback_quietly(s);
         return rc;
     }
     res = PQexec(s->conn, "COMMIT");
@@ -498,8 +497,9 @@ static int pg_begin(hd_casestore *cs, hd_error *err)
     int rc;
 
     if (s->in_txn)
-        return hd_error_set(err, HD_EINVAL, "case store: already in a "
-                                            "transaction");
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: already in a "
+                            "transaction");
     rc = run(s, "BEGIN", err);
     if (rc == 0)
         s->in_txn = true;
@@ -520,10 +520,7 @@ static void pg_rollback(hd_casestore *cs)
 {
     pg_store *s = backend(cs);
 
-    for (int i = 0; i < s->copy_count; i++)
-        hd_buf_reset(&s->copies[i].buf);
-    if (s->in_txn || PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-        run(s, "ROLLBACK", NULL);
+    pg_rollback_quietly(s);
     s->in_txn = false;
 }
 

@@ -39,6 +39,13 @@ int hd__pg_query(hd_casestore *cs, const char *sql, int n,
                  const char *const *values, const int *lengths,
                  const int *formats, PGresult **out, hd_error *err);
 
+/* As hd__pg_query with text parameters, without first sending the COPY
+ * buffers: for a write that cannot depend on the rows waiting there (an
+ * insert into a table no buffer feeds), so that a bulk writer's rows
+ * keep collecting. */
+int hd__pg_write(hd_casestore *cs, const char *sql, int n,
+                 const char *const *values, PGresult **out, hd_error *err);
+
 /*
  * A query whose rows may be many: read through a cursor, `batch` rows a
  * round trip (0: 10 000), so that memory stays small and `fn` may use
@@ -52,10 +59,13 @@ int hd__pg_each(hd_casestore *cs, const char *sql, int n,
                 void *payload, hd_error *err);
 
 /*
- * Atomic steps: a write made of several statements is whole inside the
- * caller's transaction (a savepoint) or in one of its own. begin returns
- * 0 or an error; end commits (or releases) when rc is 0, rolls back
- * otherwise, and returns rc or the commit's error.
+ * Atomic steps: a write made of several statements runs in the caller's
+ * transaction, or in one of its own when there is none. begin returns 0
+ * or an error; end commits its own transaction when rc is 0, rolls it
+ * back otherwise, and returns rc or the commit's error. Inside the
+ * caller's transaction an error fails that whole transaction (that is
+ * PostgreSQL's rule), which the caller rolls back as after any error:
+ * no savepoint is paid for on every one of a roll's million writes.
  */
 int hd__pg_atomic_begin(hd_casestore *cs, hd_error *err);
 int hd__pg_atomic_end(hd_casestore *cs, int rc, hd_error *err);
@@ -63,7 +73,8 @@ int hd__pg_atomic_end(hd_casestore *cs, int rc, hd_error *err);
 /*
  * COPY buffers: rows for `copy_sql` ("COPY table (columns) FROM STDIN"),
  * in COPY's text format, sent when the buffer is large, before the next
- * statement on the connection, and at commit. A buffer belongs to the
+ * statement on the connection (but hd__pg_write), and at commit; outside
+ * a transaction, at once. A buffer belongs to the
  * store; `copy_sql` must live as long as the program. Add fields with
  * hd__pg_copy_text/int/null/bytea, then end the row.
  */

@@ -173,7 +173,8 @@ static const char migration_2[] =
     "    (application_no, id);\n";
 
 static const char *const migrations[] = {migration_1, migration_2};
-const int hd__schema_version = (int)(sizeof(migrations) / sizeof(migrations[0]));
+const int hd__schema_version =
+    (int)(sizeof(migrations) / sizeof(migrations[0]));
 
 static const struct {
     const char *word;

@@ -748,8 +748,7 @@ out:
     return 0;
 }
 
-static int sqlite_open_same(hd_casestore **out, hd_casestore *cs,
-                            hd_error *err)
+static int sqlite_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
 {
     const char *path = sqlite3_db_filename(backend(cs)->db, "main");
     int rc;

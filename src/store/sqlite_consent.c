@@ -191,9 +191,8 @@ static int app_put(hd_casestore *cs, const hd_application_row *row,
     return 0;
 }
 
-int hd__sqlite_application_put(hd_casestore *cs,
-                                 const hd_application_row *row, bool *stored,
-                                 hd_error *err)
+int hd__sqlite_application_put(hd_casestore *cs, const hd_application_row *row,
+                               bool *stored, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     bool own_txn;
@@ -219,9 +218,9 @@ int hd__sqlite_application_put(hd_casestore *cs,
 }
 
 int hd__sqlite_application_get(hd_casestore *cs, const char *application_no,
-                                 int (*fn)(const hd_application_row *row,
-                                           void *payload),
-                                 void *payload, hd_error *err)
+                               int (*fn)(const hd_application_row *row,
+                                         void *payload),
+                               void *payload, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL, *ms = NULL;
@@ -302,7 +301,7 @@ out:
 /* ------------------------------------------------------------- consents */
 
 int hd__sqlite_consent_put(hd_casestore *cs, const hd_consent_row *row,
-                             bool *stored, hd_error *err)
+                           bool *stored, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL;
@@ -351,7 +350,7 @@ int hd__sqlite_consent_put(hd_casestore *cs, const hd_consent_row *row,
 }
 
 int hd__sqlite_consent_revoke(hd_casestore *cs, const char *authorization_id,
-                                int64_t at, const char *reason, hd_error *err)
+                              int64_t at, const char *reason, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL;
@@ -387,8 +386,8 @@ int hd__sqlite_consent_revoke(hd_casestore *cs, const char *authorization_id,
 }
 
 int hd__sqlite_consents(hd_casestore *cs, const char *pid,
-                          int (*fn)(const hd_consent_row *row, void *payload),
-                          void *payload, hd_error *err)
+                        int (*fn)(const hd_consent_row *row, void *payload),
+                        void *payload, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     const char *sql = pid ? sql_consents_one : sql_consents_all;

@@ -19,9 +19,9 @@ static int prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql,
 }
 
 int hd__sqlite_policy_put(hd_casestore *cs, int64_t *version_out,
-                            const char *source, const char *sha256,
-                            const char *content, int64_t imported_at,
-                            hd_error *err)
+                          const char *source, const char *sha256,
+                          const char *content, int64_t imported_at,
+                          hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL;
@@ -84,7 +84,7 @@ out:
 }
 
 int hd__sqlite_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
-                            int64_t version, hd_error *err)
+                          int64_t version, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
     sqlite3_stmt *st = NULL;

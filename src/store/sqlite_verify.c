@@ -50,7 +50,7 @@ static int insert_done(hd_casestore *cs, sqlite3_stmt *st, int bind_rc,
 }
 
 int hd__sqlite_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
-                           hd_error *err)
+                         hd_error *err)
 {
     sqlite3_stmt *st;
     int rc;
@@ -70,9 +70,9 @@ int hd__sqlite_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
 }
 
 int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
-                            int (*fn)(int64_t id, const hd_audit_entry *entry,
-                                      void *payload),
-                            void *payload, hd_error *err)
+                          int (*fn)(int64_t id, const hd_audit_entry *entry,
+                                    void *payload),
+                          void *payload, hd_error *err)
 {
     sqlite3_stmt *st;
     int rc;
@@ -108,7 +108,7 @@ int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
 }
 
 int hd__sqlite_verification_add(hd_casestore *cs,
-                                  const hd_verification_row *row, hd_error *err)
+                                const hd_verification_row *row, hd_error *err)
 {
     sqlite3_stmt *st;
     int rc;
@@ -125,11 +125,10 @@ int hd__sqlite_verification_add(hd_casestore *cs,
     return insert_done(cs, st, rc, "cannot add a verification", err);
 }
 
-int hd__sqlite_verification_latest(hd_casestore *cs,
-                                     const char *application_no,
-                                     int (*fn)(const hd_verification_row *row,
-                                               void *payload),
-                                     void *payload, hd_error *err)
+int hd__sqlite_verification_latest(hd_casestore *cs, const char *application_no,
+                                   int (*fn)(const hd_verification_row *row,
+                                             void *payload),
+                                   void *payload, hd_error *err)
 {
     sqlite3_stmt *st;
     int rc;

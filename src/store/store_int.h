@@ -285,9 +285,8 @@ int hd__sqlite_policy_put(hd_casestore *cs, int64_t *version_out,
                           hd_error *err);
 int hd__sqlite_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
                           int64_t version, hd_error *err);
-int hd__sqlite_application_put(hd_casestore *cs,
-                               const hd_application_row *row, bool *stored,
-                               hd_error *err);
+int hd__sqlite_application_put(hd_casestore *cs, const hd_application_row *row,
+                               bool *stored, hd_error *err);
 int hd__sqlite_application_get(hd_casestore *cs, const char *application_no,
                                int (*fn)(const hd_application_row *row,
                                          void *payload),
@@ -306,10 +305,8 @@ int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
                                     void *payload),
                           void *payload, hd_error *err);
 int hd__sqlite_verification_add(hd_casestore *cs,
-                                 const hd_verification_row *row,
-                                 hd_error *err);
-int hd__sqlite_verification_latest(hd_casestore *cs,
-                                   const char *application_no,
+                                const hd_verification_row *row, hd_error *err);
+int hd__sqlite_verification_latest(hd_casestore *cs, const char *application_no,
                                    int (*fn)(const hd_verification_row *row,
                                              void *payload),
                                    void *payload, hd_error *err);

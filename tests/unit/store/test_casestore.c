@@ -141,8 +141,12 @@ static void a_newer_schema_is_refused(void **state)
     assert_int_equal(hd_casestore_open(&cs, db_path, &err), HD_ESTORE);
     assert_null(cs);
     assert_non_null(strstr(err.msg, "newer"));
-    assert_int_equal(hd_casestore_open(&cs, "postgresql://db/hedui", &err),
-                     HD_EINVAL);
+    /* A server that is not there: a clear error, no store. */
+    assert_int_equal(
+        hd_casestore_open(&cs, "postgresql:///hedui?host=/nonexistent", &err),
+        HD_EIO);
+    assert_null(cs);
+    assert_non_null(strstr(err.msg, "cannot connect"));
 }
 
 /* ------------------------------------------------------------ ingest log */

@@ -1,0 +1,327 @@
+/*
+ * Applications and authorizations in the PostgreSQL case store (tables
+ * application, application_member and consent). A put is one INSERT ...
+ * ON CONFLICT DO NOTHING in the common case; only when nothing was
+ * inserted does a SELECT tell "the same record again" from "another
+ * record under the same id". Two writers of one id at once: the second
+ * waits for the first's commit, inserts nothing and finds the first's
+ * record, so it is told of the conflict and nothing is lost. Members
+ * follow their application through a COPY buffer.
+ */
+#include "store/pg_int.h"
+
+#include <hedui/std.h>
+
+#include <limits.h>
+#include <string.h>
+
+static const char sql_app_insert[] =
+    "INSERT INTO application (application_no, program, region, applied_on, "
+    "refused_field, refused_reason, json, recorded_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "ON CONFLICT (application_no) DO NOTHING";
+static const char sql_app_json[] =
+    "SELECT json FROM application WHERE application_no = $1";
+static const char copy_members[] =
+    "COPY application_member (application_no, pos, pid) FROM STDIN";
+static const char sql_app_get[] =
+    "SELECT application_no, program, region, applied_on, refused_field, "
+    "refused_reason, json, recorded_at FROM application "
+    "WHERE application_no = $1";
+static const char sql_app_members[] =
+    "SELECT pid FROM application_member WHERE application_no = $1 "
+    "ORDER BY pos";
+static const char sql_consent_insert[] =
+    "INSERT INTO consent (authorization_id, pid, signed_by, purposes, scope, "
+    "valid_from, valid_until, issued_by, json, recorded_at, revoked_at, "
+    "revoked_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+    "$12) ON CONFLICT (authorization_id) DO NOTHING";
+static const char sql_consent_json[] =
+    "SELECT json FROM consent WHERE authorization_id = $1";
+static const char sql_consent_revoke[] =
+    "UPDATE consent SET revoked_at = $2, revoked_reason = $3 "
+    "WHERE authorization_id = $1 AND revoked_at IS NULL";
+/* Everyone in pid order, as SQLite's covering index gives them (pid,
+ * then authorization id), without the JSON. */
+static const char sql_consents_all[] =
+    "SELECT authorization_id, pid, signed_by, purposes, scope, valid_from, "
+    "valid_until, issued_by, NULL, recorded_at, revoked_at, revoked_reason "
+    "FROM consent ORDER BY pid, authorization_id";
+static const char sql_consents_one[] =
+    "SELECT authorization_id, pid, signed_by, purposes, scope, valid_from, "
+    "valid_until, issued_by, json, recorded_at, revoked_at, revoked_reason "
+    "FROM consent WHERE pid = $1 ORDER BY rowid";
+
+static const char *date_text(char buf[HD_DATE_TEXT_MAX], int32_t date)
+{
+    if (date == INT32_MIN)
+        return "";
+    hd_date_format(buf, date);
+    return buf;
+}
+
+static int32_t date_value(const char *text)
+{
+    int32_t d = INT32_MIN;
+    if (*text && hd_date_parse(&d, text, strlen(text), NULL))
+        d = INT32_MIN;
+    return d;
+}
+
+/* Did the last INSERT insert a row? */
+static bool inserted(const PGresult *res)
+{
+    return !strcmp(PQcmdTuples((PGresult *)res), "1");
+}
+
+/*
+ * After an INSERT that inserted nothing: the json stored under `id` is
+ * `json`? (1 the same, 0 other content, <0 error.)
+ */
+static int same_json(hd_casestore *cs, const char *sql, const char *id,
+                     const char *json, size_t json_len, hd_error *err)
+{
+    PGresult *res;
+    int rc = hd__pg_query(cs, sql, 1, &id, NULL, NULL, &res, err);
+
+    if (rc)
+        return rc;
+    if (PQntuples(res) != 1)
+        rc = hd_error_set(err, HD_ESTORE,
+                          "case store: a record vanished while stored");
+    else
+        rc = (size_t)PQgetlength(res, 0, 0) == json_len &&
+             !memcmp(PQgetvalue(res, 0, 0), json, json_len);
+    PQclear(res);
+    return rc;
+}
+
+/* --------------------------------------------------------- applications */
+
+static int app_put(hd_casestore *cs, const hd_application_row *row,
+                   const char *json, size_t json_len, bool *stored,
+                   hd_error *err)
+{
+    char applied[HD_DATE_TEXT_MAX], at[24];
+    const char *v[8] = {row->application_no,
+                        row->program ? row->program : "",
+                        row->region ? row->region : "",
+                        date_text(applied, row->applied_on),
+                        row->refused_field,
+                        row->refused_reason,
+                        json,
+                        hd__pg_itoa(at, row->recorded_at)};
+    PGresult *res;
+    hd_buf *b;
+    int rc = hd__pg_write(cs, sql_app_insert, 8, v, &res, err);
+
+    if (rc)
+        return rc;
+    *stored = inserted(res);
+    PQclear(res);
+    if (!*stored) {
+        rc = same_json(cs, sql_app_json, row->application_no, json, json_len,
+                       err);
+        if (rc < 0)
+            return rc;
+        if (rc == 0)
+            return hd_error_set(err, HD_EEXISTS,
+                                "application %s is already recorded with "
+                                "other content",
+                                row->application_no);
+        return 0;
+    }
+    b = hd__pg_copy_buffer(cs, copy_members, err);
+    if (!b)
+        return HD_EINVAL;
+    for (int i = 0; rc == 0 && i < row->member_count; i++) {
+        const char *pid = row->member_pids[i] ? row->member_pids[i] : "";
+        hd__pg_copy_text(b, row->application_no, strlen(row->application_no));
+        hd__pg_copy_int(b, i);
+        hd__pg_copy_text(b, pid, strlen(pid));
+        rc = hd__pg_copy_row_end(cs, b, err);
+    }
+    return rc;
+}
+
+int hd__pg_application_put(hd_casestore *cs, const hd_application_row *row,
+                           bool *stored, hd_error *err)
+{
+    size_t json_len = row->json_len ? row->json_len : strlen(row->json);
+    char *json = NULL;
+    int rc;
+
+    /* Parameters are NUL-terminated text: a JSON given by length is
+     * copied. */
+    if (row->json_len && !(json = hd_strndup(row->json, json_len)))
+        return hd_error_set(err, HD_ENOMEM, "out of memory");
+    rc = hd__pg_atomic_begin(cs, err);
+    if (rc == 0) {
+        rc = app_put(cs, row, json ? json : row->json, json_len, stored, err);
+        rc = hd__pg_atomic_end(cs, rc, err);
+    }
+    if (rc)
+        *stored = false;
+    hd_free(json);
+    return rc;
+}
+
+int hd__pg_application_get(hd_casestore *cs, const char *application_no,
+                           int (*fn)(const hd_application_row *row,
+                                     void *payload),
+                           void *payload, hd_error *err)
+{
+    PGresult *res = NULL, *members = NULL;
+    const char **pids = NULL;
+    hd_application_row row;
+    int rc, count;
+
+    rc = hd__pg_query(cs, sql_app_members, 1, &application_no, NULL, NULL,
+                      &members, err);
+    if (rc == 0)
+        rc = hd__pg_query(cs, sql_app_get, 1, &application_no, NULL, NULL, &res,
+                          err);
+    if (rc)
+        goto out;
+    if (PQntuples(res) == 0) {
+        rc = hd_error_set(err, HD_ENOTFOUND, "no application %s",
+                          application_no);
+        goto out;
+    }
+    count = PQntuples(members);
+    pids = hd_calloc((size_t)count + 1, sizeof(*pids));
+    if (!pids) {
+        rc = hd_error_set(err, HD_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < count; i++)
+        pids[i] = hd__pg_text(members, i, 0);
+    memset(&row, 0, sizeof(row));
+    row.application_no = hd__pg_text(res, 0, 0);
+    row.program = hd__pg_text(res, 0, 1);
+    row.region = hd__pg_text(res, 0, 2);
+    row.applied_on = date_value(hd__pg_text(res, 0, 3));
+    row.refused_field = hd__pg_opt_text(res, 0, 4);
+    row.refused_reason = hd__pg_opt_text(res, 0, 5);
+    row.json = hd__pg_text(res, 0, 6);
+    row.json_len = (size_t)PQgetlength(res, 0, 6);
+    row.recorded_at = hd__pg_int(res, 0, 7);
+    row.member_count = count;
+    row.member_pids = pids;
+    rc = fn(&row, payload);
+out:
+    PQclear(res);
+    PQclear(members);
+    hd_free(pids);
+    return rc;
+}
+
+/* ------------------------------------------------------------- consents */
+
+int hd__pg_consent_put(hd_casestore *cs, const hd_consent_row *row,
+                       bool *stored, hd_error *err)
+{
+    char from[HD_DATE_TEXT_MAX], until[HD_DATE_TEXT_MAX], at[24], rev[24];
+    const char *v[12] = {row->authorization_id,
+                         row->pid,
+                         row->signed_by ? row->signed_by : "",
+                         row->purposes ? row->purposes : "",
+                         row->scope ? row->scope : "",
+                         date_text(from, row->valid_from),
+                         date_text(until, row->valid_until),
+                         row->issued_by ? row->issued_by : "",
+                         row->json,
+                         hd__pg_itoa(at, row->recorded_at),
+                         row->revoked_at ? hd__pg_itoa(rev, row->revoked_at)
+                                         : NULL,
+                         row->revoked_reason};
+    PGresult *res;
+    int rc = hd__pg_write(cs, sql_consent_insert, 12, v, &res, err);
+
+    if (rc)
+        return rc;
+    *stored = inserted(res);
+    PQclear(res);
+    if (*stored)
+        return 0;
+    rc = same_json(cs, sql_consent_json, row->authorization_id, row->json,
+                   strlen(row->json), err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return hd_error_set(err, HD_EEXISTS,
+                            "authorization %s is already recorded with other "
+                            "content",
+                            row->authorization_id);
+    return 0;
+}
+
+int hd__pg_consent_revoke(hd_casestore *cs, const char *authorization_id,
+                          int64_t at, const char *reason, hd_error *err)
+{
+    char when[24];
+    const char *v[3] = {authorization_id, hd__pg_itoa(when, at), reason};
+    PGresult *res;
+    int rc = hd__pg_query(cs, sql_consent_revoke, 3, v, NULL, NULL, &res, err);
+
+    if (rc)
+        return rc;
+    rc = inserted(res); /* one row updated */
+    PQclear(res);
+    if (rc)
+        return 0;
+    /* Nothing changed: revoked already (the first revocation stands), or
+     * unknown. */
+    rc = hd__pg_query(cs, sql_consent_json, 1, &authorization_id, NULL, NULL,
+                      &res, err);
+    if (rc)
+        return rc;
+    if (PQntuples(res) == 0)
+        rc = hd_error_set(err, HD_ENOTFOUND, "no authorization %s",
+                          authorization_id);
+    PQclear(res);
+    return rc;
+}
+
+typedef struct consent_walk {
+    int (*fn)(const hd_consent_row *row, void *payload);
+    void *payload;
+} consent_walk;
+
+static int each_consent(const PGresult *res, int r, void *payload)
+{
+    consent_walk *w = payload;
+    hd_consent_row row = {
+        .authorization_id = hd__pg_text(res, r, 0),
+        .pid = hd__pg_text(res, r, 1),
+        .signed_by = hd__pg_text(res, r, 2),
+        .purposes = hd__pg_text(res, r, 3),
+        .scope = hd__pg_text(res, r, 4),
+        .valid_from = date_value(hd__pg_text(res, r, 5)),
+        .valid_until = date_value(hd__pg_text(res, r, 6)),
+        .issued_by = hd__pg_text(res, r, 7),
+        .json = hd__pg_text(res, r, 8),
+        .recorded_at = hd__pg_int(res, r, 9),
+        .revoked_at = hd__pg_int(res, r, 10),
+        .revoked_reason = hd__pg_opt_text(res, r, 11),
+    };
+    return w->fn(&row, w->payload);
+}
+
+int hd__pg_consents(hd_casestore *cs, const char *pid,
+                    int (*fn)(const hd_consent_row *row, void *payload),
+                    void *payload, hd_error *err)
+{
+    consent_walk w = {fn, payload};
+
+    if (!pid)
+        return hd__pg_each(cs, sql_consents_all, 0, NULL, 0, each_consent, &w,
+                           err);
+    /* One person's few: one round trip, no cursor. */
+    PGresult *res;
+    int rc = hd__pg_query(cs, sql_consents_one, 1, &pid, NULL, NULL, &res, err);
+    for (int r = 0; rc == 0 && r < PQntuples(res); r++)
+        rc = each_consent(res, r, &w);
+    PQclear(res);
+    return rc;
+}

@@ -21,6 +21,9 @@ cleanup() {
         kill -CONT "$reader" 2>/dev/null || true
         kill "$reader" 2>/dev/null || true
     fi
+    if declare -F drop_dbs >/dev/null; then
+        drop_dbs
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -28,7 +31,17 @@ fail() { echo "FAIL: $*"; exit 1; }
 families=${FEED_COPIES_FAMILIES:-1000}
 
 # The node's one case store, shared by the ingest host and the front-ends:
-# a SQLite file here; DB=postgresql://... runs the same test on PostgreSQL.
+# DB when given (a file or a postgresql:// URL); else made by new_db of
+# lib_db.sh where the tree has it (on SQLite, or on the test cluster when
+# CTest runs this script as @postgresql); else a SQLite file.
+lib_db=$(dirname "$0")/lib_db.sh
+if [ -z "${DB:-}" ] && [ -f "$lib_db" ]; then
+    # shellcheck disable=SC1090
+    source "$lib_db"
+    new_db "$work/case.db"
+    db_args "$work/case.db"
+    DB=${DB_ARGS[1]}
+fi
 DB=${DB:-$work/case.db}
 # The node key, the same on every server of the node.
 key=$work/node.key

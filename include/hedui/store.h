@@ -226,7 +226,9 @@ typedef struct hd_fs_snapshot_info {
  * writes still to finish (every open of this host's stores finishes
  * them); a front-end finding one in its copy would replay it into the
  * shared case store a second time. The delivery itself is in the copy:
- * its feed store commit was the point of no return.
+ * its feed store commit was the point of no return. Nor does it carry
+ * the mark of an installed copy (a snapshot of a front-end's store is
+ * the node's store all the same).
  *
  * HD_EIO when the copy cannot be written, HD_EINVAL for an `out_dir`
  * that is the store's own directory.

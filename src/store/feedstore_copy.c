@@ -139,14 +139,17 @@ static int open_private(MDB_env **out, const char *dir, unsigned flags)
 
 /* ------------------------------------------------------------- snapshot */
 
-/* Leave the pending blobs out of a fresh copy, and count its
- * deliveries. */
+/* Leave the pending blobs out of a fresh copy, and a front-end's mark
+ * if the store copied was an installed one (where a snapshot is
+ * installed decides that), and count its deliveries. */
 static int finish_copy(hd_fs_snapshot_info *out, const char *dir, hd_error *err)
 {
+    MDB_val mark = {HD__FS_INSTALLED_KEY_LEN, (void *)HD__FS_INSTALLED_KEY};
     MDB_env *env = NULL;
     MDB_txn *txn = NULL;
     MDB_dbi dbi;
     MDB_stat st;
+    bool changed = false;
     int rc = open_private(&env, dir, 0);
 
     if (rc == 0)
@@ -165,10 +168,19 @@ static int finish_copy(hd_fs_snapshot_info *out, const char *dir, hd_error *err)
         rc = mdb_stat(txn, dbi, &st);
     if (rc == 0) {
         out->pending_omitted = (int64_t)st.ms_entries;
-        if (st.ms_entries)
+        if (st.ms_entries) {
             rc = mdb_drop(txn, dbi, 0);
+            changed = true;
+        }
     }
-    if (rc == 0 && out->pending_omitted) {
+    if (rc == 0)
+        rc = mdb_dbi_open(txn, "meta", 0, &dbi);
+    if (rc == 0) {
+        rc = mdb_del(txn, dbi, &mark, NULL);
+        changed |= rc == 0;
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
+    }
+    if (rc == 0 && changed) {
         rc = mdb_txn_commit(txn);
         txn = NULL;
     }

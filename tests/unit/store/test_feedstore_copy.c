@@ -424,6 +424,12 @@ static void an_installed_copy_refuses_loads(void **state)
     assert_null(ld);
     assert_non_null(strstr(err.msg, "ingest host"));
     hd_feedstore_free(fe);
+    /* A snapshot of it is the node's store as of seq 1, not a front-end's
+     * (restoring an ingest host from it, for instance). */
+    snapshot("fe/feeds", "again", 1);
+    fe = open_store("again");
+    assert_int_equal(load(fe, "d2", "200", NULL), 2);
+    hd_feedstore_free(fe);
 }
 
 /*

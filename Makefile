@@ -21,7 +21,9 @@ build: deps $(BUILD)/CMakeCache.txt
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# Unit tests and corpus replays again under AddressSanitizer + UBSan.
+# Unit tests and corpus replays again under AddressSanitizer + UBSan; the
+# unit tests' @postgresql runs too (label unit), with the fixture pg's own
+# throwaway cluster (docs/testing.md).
 test-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DHEDUI_SANITIZE=ON
 	cmake --build $(BUILD_ASAN) -j $(JOBS)

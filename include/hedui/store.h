@@ -420,6 +420,18 @@ typedef struct hd_application_row {
 int hd_casestore_application_put(hd_casestore *cs,
                                  const hd_application_row *row, bool *stored,
                                  hd_error *err);
+/*
+ * Many puts at once (an import, a roll), each as the single put: rcs[i]
+ * is 0, or HD_EEXISTS when another record is there under that id (this
+ * one is not stored); stored[i] says whether it was new. Any other error
+ * fails the call, and the caller's transaction with it. At most
+ * HD_CASESTORE_BATCH rows; on PostgreSQL one round trip instead of one
+ * per row.
+ */
+#define HD_CASESTORE_BATCH 512
+int hd_casestore_application_put_many(hd_casestore *cs,
+                                      const hd_application_row *rows, int count,
+                                      int *rcs, bool *stored, hd_error *err);
 /* One application by number (borrowed during the call). HD_ENOTFOUND. */
 int hd_casestore_application_get(hd_casestore *cs, const char *application_no,
                                  int (*fn)(const hd_application_row *row,
@@ -445,6 +457,10 @@ typedef struct hd_consent_row {
 /* Store an authorization: as hd_casestore_application_put. */
 int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
                              bool *stored, hd_error *err);
+/* Many authorizations: as hd_casestore_application_put_many. */
+int hd_casestore_consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
+                                  int count, int *rcs, bool *stored,
+                                  hd_error *err);
 /* Revoke: HD_ENOTFOUND when unknown; revoking twice keeps the first. */
 int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,
                                 int64_t at, const char *reason, hd_error *err);

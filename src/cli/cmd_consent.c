@@ -92,36 +92,60 @@ static void *prepare(void *arg)
     return NULL;
 }
 
-static int store_slot(import_state *st, slot *sl)
+/* Report a slot's outcome, in line order; `put` is its store result. */
+static int report_slot(import_state *st, slot *sl, int put, bool stored)
 {
-    char dates[2][HD_DATE_TEXT_MAX];
-    hd_consent_row row;
-    bool stored = false;
-    int rc = sl->rc;
-
-    if (rc == HD_EDATA) {
+    if (sl->rc == HD_EDATA) {
         report_line(st, sl->no, &sl->err);
         return 0;
     }
-    if (rc == 0) {
-        hd_authorization_row(&row, &sl->doc, dates, sl->signed_json.ptr,
-                             st->now);
-        rc = hd_casestore_consent_put(st->cs, &row, &stored, &sl->err);
+    if (sl->rc) {
+        st->fatal = sl->err;
+        return sl->rc;
     }
-    if (rc == HD_EEXISTS) {
+    if (put == HD_EEXISTS) {
+        hd_error_set(&sl->err, HD_EEXISTS,
+                     "authorization %s is already recorded with other "
+                     "content",
+                     sl->doc.auth.authorization_id);
         hd_error_at(&sl->err, NULL, 0, 0, "authorization_id");
         report_line(st, sl->no, &sl->err);
-        return 0;
-    }
-    if (rc) {
-        st->fatal = sl->err;
-        return rc;
-    }
-    if (stored)
+    } else if (stored) {
         st->stored++;
-    else
+    } else {
         st->already++;
+    }
     return 0;
+}
+
+/* Store slots [from, to) that were accepted, together, then report them
+ * all. */
+static int store_slots(import_state *st, size_t from, size_t to)
+{
+    hd_consent_row rows[HD_CASESTORE_BATCH];
+    char dates[HD_CASESTORE_BATCH][2][HD_DATE_TEXT_MAX];
+    int rcs[HD_CASESTORE_BATCH], n = 0, rc = 0;
+    bool stored[HD_CASESTORE_BATCH];
+
+    for (size_t i = from; i < to; i++) {
+        slot *sl = &st->slots[i];
+        if (sl->rc != 0)
+            continue;
+        hd_authorization_row(&rows[n], &sl->doc, dates[n], sl->signed_json.ptr,
+                             st->now);
+        n++;
+    }
+    if (n)
+        rc = hd_casestore_consent_put_many(st->cs, rows, n, rcs, stored,
+                                           &st->fatal);
+    n = 0;
+    for (size_t i = from; rc == 0 && i < to; i++) {
+        slot *sl = &st->slots[i];
+        bool ok = sl->rc == 0;
+        rc = report_slot(st, sl, ok ? rcs[n] : 0, ok && stored[n]);
+        n += ok;
+    }
+    return rc;
 }
 
 static int run_batch(import_state *st)
@@ -141,8 +165,11 @@ static int run_batch(import_state *st)
     prepare(&a);
     if (threaded)
         pthread_join(helper, NULL);
-    for (size_t i = 0; rc == 0 && i < st->count; i++)
-        rc = store_slot(st, &st->slots[i]);
+    for (size_t i = 0; rc == 0 && i < st->count; i += HD_CASESTORE_BATCH)
+        rc = store_slots(st, i,
+                         i + HD_CASESTORE_BATCH < st->count
+                             ? i + HD_CASESTORE_BATCH
+                             : st->count);
     st->count = 0;
     hd_buf_reset(&st->text);
     return rc;

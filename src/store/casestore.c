@@ -184,6 +184,33 @@ int hd_casestore_application_put(hd_casestore *cs,
     return cs->ops->application_put(cs, row, stored, err);
 }
 
+int hd_casestore_application_put_many(hd_casestore *cs,
+                                      const hd_application_row *rows, int count,
+                                      int *rcs, bool *stored, hd_error *err)
+{
+    if (count < 0 || count > HD_CASESTORE_BATCH)
+        return hd_error_set(err, HD_EINVAL, "case store: bad batch size");
+    for (int i = 0; i < count; i++) {
+        rcs[i] = 0;
+        stored[i] = false;
+        if (!rows[i].application_no || !rows[i].json ||
+            rows[i].member_count < 0 ||
+            (rows[i].member_count && !rows[i].member_pids))
+            return hd_error_set(err, HD_EINVAL,
+                                "application without number or members");
+    }
+    if (cs->ops->application_put_many)
+        return cs->ops->application_put_many(cs, rows, count, rcs, stored, err);
+    for (int i = 0; i < count; i++) {
+        int rc = cs->ops->application_put(cs, &rows[i], &stored[i], err);
+        if (rc == HD_EEXISTS)
+            rcs[i] = rc;
+        else if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int hd_casestore_application_get(hd_casestore *cs, const char *application_no,
                                  int (*fn)(const hd_application_row *row,
                                            void *payload),
@@ -201,6 +228,30 @@ int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
     if (!row || !row->authorization_id || !row->pid || !row->json)
         return hd_error_set(err, HD_EINVAL, "authorization without id");
     return cs->ops->consent_put(cs, row, stored, err);
+}
+
+int hd_casestore_consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
+                                  int count, int *rcs, bool *stored,
+                                  hd_error *err)
+{
+    if (count < 0 || count > HD_CASESTORE_BATCH)
+        return hd_error_set(err, HD_EINVAL, "case store: bad batch size");
+    for (int i = 0; i < count; i++) {
+        rcs[i] = 0;
+        stored[i] = false;
+        if (!rows[i].authorization_id || !rows[i].pid || !rows[i].json)
+            return hd_error_set(err, HD_EINVAL, "authorization without id");
+    }
+    if (cs->ops->consent_put_many)
+        return cs->ops->consent_put_many(cs, rows, count, rcs, stored, err);
+    for (int i = 0; i < count; i++) {
+        int rc = cs->ops->consent_put(cs, &rows[i], &stored[i], err);
+        if (rc == HD_EEXISTS)
+            rcs[i] = rc;
+        else if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,

@@ -39,6 +39,7 @@ typedef struct pg_store {
     int version;
     bool in_txn;     /* hd_casestore_begin'd */
     bool atomic_own; /* in a transaction of hd__pg_atomic_begin's */
+    bool each_own;   /* in a transaction of hd__pg_each's (its cursor's) */
     int cursor_seq;
     const char *prepared[PREPARED_MAX];
     int prepared_count;
@@ -63,7 +64,7 @@ PGconn *hd__pg_conn(hd_casestore *cs)
 bool hd__pg_in_txn(hd_casestore *cs)
 {
     pg_store *s = backend(cs);
-    return s->in_txn || s->atomic_own;
+    return s->in_txn || s->atomic_own || s->each_own;
 }
 
 /* ---------------------------------------------------------------- errors */
@@ -146,6 +147,32 @@ static int ok_status(const PGresult *res)
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 }
 
+/* The name of `sql`'s prepared statement on this connection, preparing
+ * it the first time (statements are found by address). HD_ELIMIT when
+ * there is no room to keep another. */
+static int prepare(pg_store *s, const char *sql, int n, char name[16],
+                   hd_error *err)
+{
+    PGresult *res;
+    int i, rc = 0;
+
+    for (i = 0; i < s->prepared_count; i++)
+        if (s->prepared[i] == sql)
+            break;
+    snprintf(name, 16, "hd%d", i);
+    if (i < s->prepared_count)
+        return 0;
+    if (i == PREPARED_MAX)
+        return HD_ELIMIT;
+    res = PQprepare(s->conn, name, sql, n, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = hd__pg_error(&s->base, res, err, "cannot prepare a statement");
+    else
+        s->prepared[s->prepared_count++] = sql;
+    PQclear(res);
+    return rc;
+}
+
 static int execute(hd_casestore *cs, const char *sql, int n,
                    const char *const *values, const int *lengths,
                    const int *formats, PGresult **out, hd_error *err)
@@ -153,33 +180,16 @@ static int execute(hd_casestore *cs, const char *sql, int n,
     pg_store *s = backend(cs);
     PGresult *res;
     char name[16];
-    int i, rc;
+    int rc = prepare(s, sql, n, name, err);
 
     if (out)
         *out = NULL;
-    for (i = 0; i < s->prepared_count; i++)
-        if (s->prepared[i] == sql)
-            break;
-    if (i == s->prepared_count) {
-        if (i == PREPARED_MAX) {
-            /* No room to keep it: run it once, unprepared. */
-            res = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats,
-                               0);
-            goto done;
-        }
-        snprintf(name, sizeof(name), "hd%d", i);
-        res = PQprepare(s->conn, name, sql, n, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            rc = hd__pg_error(cs, res, err, "cannot prepare a statement");
-            PQclear(res);
-            return rc;
-        }
-        PQclear(res);
-        s->prepared[s->prepared_count++] = sql;
-    }
-    snprintf(name, sizeof(name), "hd%d", i);
-    res = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
-done:
+    if (rc == HD_ELIMIT) /* no room to keep it: run it once, unprepared */
+        res = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+    else if (rc)
+        return rc;
+    else
+        res = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
     if (!ok_status(res)) {
         rc = hd__pg_error(cs, res, err, "statement failed");
         PQclear(res);
@@ -190,6 +200,67 @@ done:
     else
         PQclear(res);
     return 0;
+}
+
+/* Read the results of a pipeline's `count` statements and its sync. */
+static int pipeline_results(pg_store *s, int count, PGresult **results,
+                            hd_error *err)
+{
+    PGresult *res;
+    int rc = 0;
+
+    for (int i = 0; i < count; i++) {
+        res = PQgetResult(s->conn);
+        if (rc == 0 && !ok_status(res))
+            rc = hd__pg_error(&s->base, res, err, "statement failed");
+        if (rc == 0)
+            results[i] = res;
+        else
+            PQclear(res);
+        /* Each statement's results end with a NULL. */
+        while ((res = PQgetResult(s->conn)) != NULL)
+            PQclear(res);
+    }
+    res = PQgetResult(s->conn);
+    if (rc == 0 && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        rc = hd__pg_error(&s->base, res, err, "pipeline out of step");
+    PQclear(res);
+    return rc;
+}
+
+int hd__pg_pipeline(hd_casestore *cs, const char *sql, int n, int count,
+                    const char *const *const *values, PGresult **results,
+                    hd_error *err)
+{
+    pg_store *s = backend(cs);
+    char name[16];
+    int rc = hd__pg_copy_flush(cs, err);
+
+    for (int i = 0; i < count; i++)
+        results[i] = NULL;
+    if (rc == 0)
+        rc = prepare(s, sql, n, name, err);
+    if (rc == HD_ELIMIT)
+        return hd_error_set(err, HD_ELIMIT,
+                            "case store: too many statements to prepare");
+    if (rc)
+        return rc;
+    if (!PQenterPipelineMode(s->conn))
+        return hd__pg_error(cs, NULL, err, "cannot enter pipeline mode");
+    for (int i = 0; rc == 0 && i < count; i++)
+        if (!PQsendQueryPrepared(s->conn, name, n, values[i], NULL, NULL, 0))
+            rc = hd__pg_error(cs, NULL, err, "cannot send a statement");
+    if (rc == 0 && !PQpipelineSync(s->conn))
+        rc = hd__pg_error(cs, NULL, err, "cannot send a statement");
+    if (rc == 0)
+        rc = pipeline_results(s, count, results, err);
+    PQexitPipelineMode(s->conn);
+    if (rc)
+        for (int i = 0; i < count; i++) {
+            PQclear(results[i]);
+            results[i] = NULL;
+        }
+    return rc;
 }
 
 int hd__pg_query(hd_casestore *cs, const char *sql, int n,
@@ -229,8 +300,13 @@ int hd__pg_each(hd_casestore *cs, const char *sql, int n,
         hd_buf_release(&decl);
         return hd_error_set(err, HD_ENOMEM, "out of memory");
     }
-    if (own && (rc = run(s, "BEGIN", err)) != 0)
-        goto out;
+    /* A read made from a callback of this one runs in this transaction:
+     * committing its own would close this cursor. */
+    if (own) {
+        if ((rc = run(s, "BEGIN", err)) != 0)
+            goto out;
+        s->each_own = true;
+    }
     if ((rc = hd__pg_copy_flush(cs, err)) != 0)
         goto out;
     res = PQexecParams(s->conn, decl.ptr, n, NULL, values, NULL, NULL, 0);
@@ -259,7 +335,8 @@ int hd__pg_each(hd_casestore *cs, const char *sql, int n,
 out:
     PQclear(res);
     hd_buf_release(&decl);
-    if (own) {
+    if (own && s->each_own) {
+        s->each_own = false;
         if (rc == 0)
             rc = commit(s, err);
         else
@@ -640,6 +717,8 @@ static const hd__cs_ops pg_ops = {
     .application_put = hd__pg_application_put,
     .application_get = hd__pg_application_get,
     .consent_put = hd__pg_consent_put,
+    .application_put_many = hd__pg_application_put_many,
+    .consent_put_many = hd__pg_consent_put_many,
     .consent_revoke = hd__pg_consent_revoke,
     .consents = hd__pg_consents,
     .audit_add = hd__pg_audit_add,

@@ -5,8 +5,9 @@
  * inserted does a SELECT tell "the same record again" from "another
  * record under the same id". Two writers of one id at once: the second
  * waits for the first's commit, inserts nothing and finds the first's
- * record, so it is told of the conflict and nothing is lost. Members
- * follow their application through a COPY buffer.
+ * record, so it is told of the conflict and nothing is lost. Many puts
+ * go in one round trip (a pipeline); members follow their application
+ * through a COPY buffer.
  */
 #include "store/pg_int.h"
 
@@ -98,40 +99,39 @@ static int same_json(hd_casestore *cs, const char *sql, const char *id,
 
 /* --------------------------------------------------------- applications */
 
-static int app_put(hd_casestore *cs, const hd_application_row *row,
-                   const char *json, size_t json_len, bool *stored,
-                   hd_error *err)
-{
-    char applied[HD_DATE_TEXT_MAX], at[24];
-    const char *v[8] = {row->application_no,
-                        row->program ? row->program : "",
-                        row->region ? row->region : "",
-                        date_text(applied, row->applied_on),
-                        row->refused_field,
-                        row->refused_reason,
-                        json,
-                        hd__pg_itoa(at, row->recorded_at)};
-    PGresult *res;
-    hd_buf *b;
-    int rc = hd__pg_write(cs, sql_app_insert, 8, v, &res, err);
+/* One application's INSERT parameters, with the texts they point at. */
+typedef struct app_params {
+    const char *v[8];
+    char applied[HD_DATE_TEXT_MAX];
+    char at[24];
+    char *json; /* a copy when the row gives the JSON by length */
+} app_params;
 
-    if (rc)
-        return rc;
-    *stored = inserted(res);
-    PQclear(res);
-    if (!*stored) {
-        rc = same_json(cs, sql_app_json, row->application_no, json, json_len,
-                       err);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            return hd_error_set(err, HD_EEXISTS,
-                                "application %s is already recorded with "
-                                "other content",
-                                row->application_no);
-        return 0;
-    }
-    b = hd__pg_copy_buffer(cs, copy_members, err);
+static int app_params_fill(app_params *p, const hd_application_row *row)
+{
+    size_t len = row->json_len ? row->json_len : strlen(row->json);
+
+    /* Parameters are NUL-terminated text: a JSON given by length is
+     * copied. */
+    if (row->json_len && !(p->json = hd_strndup(row->json, len)))
+        return HD_ENOMEM;
+    p->v[0] = row->application_no;
+    p->v[1] = row->program ? row->program : "";
+    p->v[2] = row->region ? row->region : "";
+    p->v[3] = date_text(p->applied, row->applied_on);
+    p->v[4] = row->refused_field;
+    p->v[5] = row->refused_reason;
+    p->v[6] = p->json ? p->json : row->json;
+    p->v[7] = hd__pg_itoa(p->at, row->recorded_at);
+    return 0;
+}
+
+static int add_members(hd_casestore *cs, const hd_application_row *row,
+                       hd_error *err)
+{
+    hd_buf *b = hd__pg_copy_buffer(cs, copy_members, err);
+    int rc = 0;
+
     if (!b)
         return HD_EINVAL;
     for (int i = 0; rc == 0 && i < row->member_count; i++) {
@@ -144,25 +144,82 @@ static int app_put(hd_casestore *cs, const hd_application_row *row,
     return rc;
 }
 
-int hd__pg_application_put(hd_casestore *cs, const hd_application_row *row,
-                           bool *stored, hd_error *err)
+/*
+ * The INSERTs in one pipeline; then, for each that inserted nothing, is
+ * the stored record the same? Duplicates within the batch come out as
+ * one after another would: the pipeline runs them in order.
+ */
+static int app_put_many(hd_casestore *cs, const hd_application_row *rows,
+                        int count, app_params *p, int *rcs, bool *stored,
+                        hd_error *err)
 {
-    size_t json_len = row->json_len ? row->json_len : strlen(row->json);
-    char *json = NULL;
+    const char *const *values[HD_CASESTORE_BATCH] = {0};
+    PGresult *results[HD_CASESTORE_BATCH];
+    int rc = 0;
+
+    for (int i = 0; rc == 0 && i < count; i++) {
+        if (app_params_fill(&p[i], &rows[i]))
+            rc = hd_error_set(err, HD_ENOMEM, "out of memory");
+        values[i] = p[i].v;
+    }
+    if (rc == 0)
+        rc =
+            hd__pg_pipeline(cs, sql_app_insert, 8, count, values, results, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < count; i++) {
+        stored[i] = inserted(results[i]);
+        PQclear(results[i]);
+    }
+    for (int i = 0; rc == 0 && i < count; i++) {
+        if (stored[i]) {
+            rc = add_members(cs, &rows[i], err);
+            continue;
+        }
+        rc = same_json(cs, sql_app_json, rows[i].application_no, p[i].v[6],
+                       strlen(p[i].v[6]), err);
+        if (rc >= 0) {
+            rcs[i] = rc ? 0 : HD_EEXISTS;
+            rc = 0;
+        }
+    }
+    return rc;
+}
+
+int hd__pg_application_put_many(hd_casestore *cs,
+                                const hd_application_row *rows, int count,
+                                int *rcs, bool *stored, hd_error *err)
+{
+    app_params *p = hd_calloc((size_t)count + 1, sizeof(*p));
     int rc;
 
-    /* Parameters are NUL-terminated text: a JSON given by length is
-     * copied. */
-    if (row->json_len && !(json = hd_strndup(row->json, json_len)))
+    if (!p)
         return hd_error_set(err, HD_ENOMEM, "out of memory");
     rc = hd__pg_atomic_begin(cs, err);
     if (rc == 0) {
-        rc = app_put(cs, row, json ? json : row->json, json_len, stored, err);
+        rc = app_put_many(cs, rows, count, p, rcs, stored, err);
         rc = hd__pg_atomic_end(cs, rc, err);
     }
-    if (rc)
-        *stored = false;
-    hd_free(json);
+    for (int i = 0; i < count; i++) {
+        hd_free(p[i].json);
+        if (rc)
+            stored[i] = false;
+    }
+    hd_free(p);
+    return rc;
+}
+
+int hd__pg_application_put(hd_casestore *cs, const hd_application_row *row,
+                           bool *stored, hd_error *err)
+{
+    int rcs;
+    int rc = hd__pg_application_put_many(cs, row, 1, &rcs, stored, err);
+
+    if (rc == 0 && rcs == HD_EEXISTS)
+        rc = hd_error_set(err, HD_EEXISTS,
+                          "application %s is already recorded with other "
+                          "content",
+                          row->application_no);
     return rc;
 }
 
@@ -218,42 +275,92 @@ out:
 
 /* ------------------------------------------------------------- consents */
 
+/* One authorization's INSERT parameters, with the texts they point at. */
+typedef struct consent_params {
+    const char *v[12];
+    char from[HD_DATE_TEXT_MAX], until[HD_DATE_TEXT_MAX], at[24], rev[24];
+} consent_params;
+
+static void consent_params_fill(consent_params *p, const hd_consent_row *row)
+{
+    p->v[0] = row->authorization_id;
+    p->v[1] = row->pid;
+    p->v[2] = row->signed_by ? row->signed_by : "";
+    p->v[3] = row->purposes ? row->purposes : "";
+    p->v[4] = row->scope ? row->scope : "";
+    p->v[5] = date_text(p->from, row->valid_from);
+    p->v[6] = date_text(p->until, row->valid_until);
+    p->v[7] = row->issued_by ? row->issued_by : "";
+    p->v[8] = row->json;
+    p->v[9] = hd__pg_itoa(p->at, row->recorded_at);
+    p->v[10] = row->revoked_at ? hd__pg_itoa(p->rev, row->revoked_at) : NULL;
+    p->v[11] = row->revoked_reason;
+}
+
+static int consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
+                            int count, consent_params *p, int *rcs,
+                            bool *stored, hd_error *err)
+{
+    const char *const *values[HD_CASESTORE_BATCH] = {0};
+    PGresult *results[HD_CASESTORE_BATCH];
+    int rc;
+
+    for (int i = 0; i < count; i++) {
+        consent_params_fill(&p[i], &rows[i]);
+        values[i] = p[i].v;
+    }
+    rc = hd__pg_pipeline(cs, sql_consent_insert, 12, count, values, results,
+                         err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < count; i++) {
+        stored[i] = inserted(results[i]);
+        PQclear(results[i]);
+    }
+    for (int i = 0; rc == 0 && i < count; i++) {
+        if (stored[i])
+            continue;
+        rc = same_json(cs, sql_consent_json, rows[i].authorization_id,
+                       rows[i].json, strlen(rows[i].json), err);
+        if (rc >= 0) {
+            rcs[i] = rc ? 0 : HD_EEXISTS;
+            rc = 0;
+        }
+    }
+    return rc;
+}
+
+int hd__pg_consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
+                            int count, int *rcs, bool *stored, hd_error *err)
+{
+    consent_params *p = hd_calloc((size_t)count + 1, sizeof(*p));
+    int rc;
+
+    if (!p)
+        return hd_error_set(err, HD_ENOMEM, "out of memory");
+    rc = hd__pg_atomic_begin(cs, err);
+    if (rc == 0) {
+        rc = consent_put_many(cs, rows, count, p, rcs, stored, err);
+        rc = hd__pg_atomic_end(cs, rc, err);
+    }
+    for (int i = 0; rc && i < count; i++)
+        stored[i] = false;
+    hd_free(p);
+    return rc;
+}
+
 int hd__pg_consent_put(hd_casestore *cs, const hd_consent_row *row,
                        bool *stored, hd_error *err)
 {
-    char from[HD_DATE_TEXT_MAX], until[HD_DATE_TEXT_MAX], at[24], rev[24];
-    const char *v[12] = {row->authorization_id,
-                         row->pid,
-                         row->signed_by ? row->signed_by : "",
-                         row->purposes ? row->purposes : "",
-                         row->scope ? row->scope : "",
-                         date_text(from, row->valid_from),
-                         date_text(until, row->valid_until),
-                         row->issued_by ? row->issued_by : "",
-                         row->json,
-                         hd__pg_itoa(at, row->recorded_at),
-                         row->revoked_at ? hd__pg_itoa(rev, row->revoked_at)
-                                         : NULL,
-                         row->revoked_reason};
-    PGresult *res;
-    int rc = hd__pg_write(cs, sql_consent_insert, 12, v, &res, err);
+    int rcs;
+    int rc = hd__pg_consent_put_many(cs, row, 1, &rcs, stored, err);
 
-    if (rc)
-        return rc;
-    *stored = inserted(res);
-    PQclear(res);
-    if (*stored)
-        return 0;
-    rc = same_json(cs, sql_consent_json, row->authorization_id, row->json,
-                   strlen(row->json), err);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return hd_error_set(err, HD_EEXISTS,
-                            "authorization %s is already recorded with other "
-                            "content",
-                            row->authorization_id);
-    return 0;
+    if (rc == 0 && rcs == HD_EEXISTS)
+        rc = hd_error_set(err, HD_EEXISTS,
+                          "authorization %s is already recorded with other "
+                          "content",
+                          row->authorization_id);
+    return rc;
 }
 
 int hd__pg_consent_revoke(hd_casestore *cs, const char *authorization_id,

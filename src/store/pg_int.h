@@ -47,6 +47,19 @@ int hd__pg_write(hd_casestore *cs, const char *sql, int n,
                  const char *const *values, PGresult **out, hd_error *err);
 
 /*
+ * One prepared statement run `count` times, with values[i] as the i-th
+ * run's `n` text parameters, in one round trip (libpq's pipeline mode):
+ * for a bulk write whose statements each need their own answer.
+ * results[i] gets each result (PQclear them). The first failure fails
+ * the whole (the later statements are not run) and frees the results.
+ * Keep `count` to a thousand or so: the results wait in socket buffers
+ * until all are sent.
+ */
+int hd__pg_pipeline(hd_casestore *cs, const char *sql, int n, int count,
+                    const char *const *const *values, PGresult **results,
+                    hd_error *err);
+
+/*
  * A query whose rows may be many: read through a cursor, `batch` rows a
  * round trip (0: 10 000), so that memory stays small and `fn` may use
  * the store (other statements run between fetches). Inside the caller's
@@ -123,12 +136,17 @@ int hd__pg_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
                       int64_t version, hd_error *err);
 int hd__pg_application_put(hd_casestore *cs, const hd_application_row *row,
                            bool *stored, hd_error *err);
+int hd__pg_application_put_many(hd_casestore *cs,
+                                const hd_application_row *rows, int count,
+                                int *rcs, bool *stored, hd_error *err);
 int hd__pg_application_get(hd_casestore *cs, const char *application_no,
                            int (*fn)(const hd_application_row *row,
                                      void *payload),
                            void *payload, hd_error *err);
 int hd__pg_consent_put(hd_casestore *cs, const hd_consent_row *row,
                        bool *stored, hd_error *err);
+int hd__pg_consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
+                            int count, int *rcs, bool *stored, hd_error *err);
 int hd__pg_consent_revoke(hd_casestore *cs, const char *authorization_id,
                           int64_t at, const char *reason, hd_error *err);
 int hd__pg_consents(hd_casestore *cs, const char *pid,

@@ -215,5 +215,8 @@ char *hd__schema_sql(hd__dialect dialect, int step)
         hd_buf_puts(&out, words[i].spelling[dialect]);
         in = brace + strlen(words[i].word);
     }
-    return hd_buf_detach(&out, NULL);
+    char *sql = hd_buf_detach(&out, NULL);
+    if (!sql) /* out of memory: the buffer keeps what it had */
+        hd_buf_release(&out);
+    return sql;
 }

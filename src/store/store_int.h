@@ -252,6 +252,12 @@ typedef struct hd__cs_ops {
                            void *payload, hd_error *err);
     int (*consent_put)(hd_casestore *cs, const hd_consent_row *row,
                        bool *stored, hd_error *err);
+    /* May be NULL: then one put after another. */
+    int (*application_put_many)(hd_casestore *cs,
+                                const hd_application_row *rows, int count,
+                                int *rcs, bool *stored, hd_error *err);
+    int (*consent_put_many)(hd_casestore *cs, const hd_consent_row *rows,
+                            int count, int *rcs, bool *stored, hd_error *err);
     int (*consent_revoke)(hd_casestore *cs, const char *authorization_id,
                           int64_t at, const char *reason, hd_error *err);
     int (*consents)(hd_casestore *cs, const char *pid,

@@ -88,6 +88,15 @@ typedef struct app_item {
     uint8_t member_count;
 } app_item;
 
+/* Applications stored together (one round trip on PostgreSQL): rows
+ * pointing into the chunk being written, with their roll lines. */
+typedef struct app_batch {
+    hd_application_row rows[HD_CASESTORE_BATCH];
+    const char *pids[HD_CASESTORE_BATCH][HD_MAX_MEMBERS];
+    uint32_t lines[HD_CASESTORE_BATCH];
+    int count;
+} app_batch;
+
 typedef struct writer {
     const hd_verify_env *env;
     const char *path; /* the roll, for errors */
@@ -104,6 +113,7 @@ typedef struct writer {
     bool started;
     int rc; /* first error; then chunks are dropped unread */
     hd_error err;
+    app_batch *apps; /* applications of the chunk being written */
 } writer;
 
 typedef struct roll {
@@ -247,20 +257,45 @@ static const char *item_text(const char **p, const char *end)
     return s;
 }
 
+/* Store the batched applications. Another application under one of the
+ * numbers would have this roll's result attached to the wrong case. */
+static int write_apps(writer *w)
+{
+    app_batch *b = w->apps;
+    int rcs[HD_CASESTORE_BATCH];
+    bool stored[HD_CASESTORE_BATCH];
+    int rc = b->count ? hd_casestore_application_put_many(
+                            w->env->cs, b->rows, b->count, rcs, stored, &w->err)
+                      : 0;
+
+    for (int i = 0; rc == 0 && i < b->count; i++) {
+        if (rcs[i] != HD_EEXISTS)
+            continue;
+        rc = hd_error_set(&w->err, HD_EEXISTS,
+                          "application %s is already recorded with other "
+                          "content",
+                          b->rows[i].application_no);
+        hd_error_at(&w->err, w->path, b->lines[i], 0, "application_no");
+    }
+    b->count = 0;
+    return rc;
+}
+
 /* An application: app_item, then number, program, region, the refusal's
- * field and reason when refused, and the members' pids. */
+ * field and reason when refused, and the members' pids. Queued in the
+ * batch, which is written when full and at the chunk's end. */
 static int write_app(writer *w, const char *p, const char *end)
 {
-    const char *pids[HD_MAX_MEMBERS];
+    app_batch *b = w->apps;
+    const char **pids = b->pids[b->count];
+    hd_application_row *row = &b->rows[b->count];
     app_item it;
-    bool stored;
-    int rc;
 
     if ((size_t)(end - p) < sizeof(it))
         return hd_error_set(&w->err, HD_EINVAL, "writer: short item");
     memcpy(&it, p, sizeof(it));
     p += sizeof(it);
-    hd_application_row row = {
+    *row = (hd_application_row){
         .application_no = item_text(&p, end),
         .program = item_text(&p, end),
         .region = item_text(&p, end),
@@ -272,24 +307,17 @@ static int write_app(writer *w, const char *p, const char *end)
         .member_pids = pids,
     };
     if (it.refused) {
-        row.refused_field = item_text(&p, end);
-        row.refused_reason = item_text(&p, end);
+        row->refused_field = item_text(&p, end);
+        row->refused_reason = item_text(&p, end);
     }
     for (int m = 0; m < it.member_count && m < HD_MAX_MEMBERS; m++)
         pids[m] = item_text(&p, end);
-    if (!row.application_no || !row.program || !row.region ||
+    if (!row->application_no || !row->program || !row->region ||
         (it.member_count && !pids[it.member_count - 1]) ||
-        (it.refused && !row.refused_reason))
+        (it.refused && !row->refused_reason))
         return hd_error_set(&w->err, HD_EINVAL, "writer: short item");
-    rc = hd_casestore_application_put(w->env->cs, &row, &stored, &w->err);
-    if (rc == HD_EEXISTS) {
-        /* Another application under this number: verifying this line
-         * would attach its result to the wrong case. */
-        hd_error_at(&w->err, w->path, 0, 0, "application_no");
-    }
-    if (rc)
-        hd_error_at(&w->err, w->path, it.line, 0, NULL);
-    return rc;
+    b->lines[b->count++] = it.line;
+    return b->count == HD_CASESTORE_BATCH ? write_apps(w) : 0;
 }
 
 /* Each chunk: items back to back, each led by its length (uint32) and
@@ -306,6 +334,9 @@ static void write_chunk(writer *w, const hd_buf *b)
                                            : write_case(w, item, item + len);
         at += 5 + len;
     }
+    /* The rows point into the chunk, which is reused after this. */
+    if (w->rc == 0)
+        w->rc = write_apps(w);
 }
 
 static void *writer_main(void *arg)
@@ -334,6 +365,14 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+static void writer_release(writer *w)
+{
+    for (size_t i = 0; i < WRITER_CHUNKS; i++)
+        hd_buf_release(&w->chunks[i]);
+    hd_free(w->apps);
+    w->apps = NULL;
+}
+
 static int writer_start(writer *w, const hd_verify_env *env, const char *path,
                         hd_error *err)
 {
@@ -345,19 +384,23 @@ static int writer_start(writer *w, const hd_verify_env *env, const char *path,
     for (size_t i = 1; i < WRITER_CHUNKS; i++)
         w->spare[w->spare_count++] = i;
     w->filling = 0;
-    if (pthread_mutex_init(&w->mu, NULL))
-        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+    w->apps = hd_calloc(1, sizeof(*w->apps));
+    if (!w->apps || pthread_mutex_init(&w->mu, NULL))
+        goto fail;
     if (pthread_cond_init(&w->cv, NULL)) {
         pthread_mutex_destroy(&w->mu);
-        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+        goto fail;
     }
     if (pthread_create(&w->thread, NULL, writer_main, w)) {
         pthread_cond_destroy(&w->cv);
         pthread_mutex_destroy(&w->mu);
-        return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
+        goto fail;
     }
     w->started = true;
     return 0;
+fail:
+    writer_release(w);
+    return hd_error_set(err, HD_ENOMEM, "cannot start the writer");
 }
 
 /* Hand the chunk being filled to the writer and take a spare one.
@@ -401,12 +444,6 @@ static int writer_stop(writer *w, bool flush, hd_error *err)
     if (rc && err)
         *err = w->err;
     return rc;
-}
-
-static void writer_release(writer *w)
-{
-    for (size_t i = 0; i < WRITER_CHUNKS; i++)
-        hd_buf_release(&w->chunks[i]);
 }
 
 /* Open an item in the chunk being filled; returns where its length

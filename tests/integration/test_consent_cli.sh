@@ -6,17 +6,19 @@
 set -euo pipefail
 hedui=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib_db.sh"
+trap 'drop_dbs; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$hedui" gen --families 200 --seed 7 --out "$work/pop" >/dev/null
 db="$work/h.db"
+new_db "$db"
 apps=$(wc -l <"$work/pop/applications.jsonl")
 auths=$(wc -l <"$work/pop/authorizations.jsonl")
 refused=$(grep -c '"conclusion":"refused"' "$work/pop/truth.jsonl" || true)
 
 # Applications: every line stored, refused ones too (listed on stderr).
-"$hedui" --db "$db" apply import "$work/pop/applications.jsonl" \
+hedui_on "$db" apply import "$work/pop/applications.jsonl" \
     >"$work/out" 2>"$work/err" || fail "apply import exit $?"
 grep -q "^read $apps, stored $apps " "$work/out" || fail "apply: $(cat "$work/out")"
 n=$(grep -c ': refused ' "$work/err" || true)
@@ -26,7 +28,7 @@ n=$(grep -c ': refused ' "$work/err" || true)
 grep -q ': refused .*: members: no members$' "$work/err" || fail "no 'no members' refusal"
 
 # Authorizations: signed with a node key made on first use, mode 0600.
-"$hedui" --db "$db" consent import "$work/pop/authorizations.jsonl" \
+hedui_on "$db" consent import "$work/pop/authorizations.jsonl" \
     >"$work/out" 2>"$work/err" || fail "consent import exit $?"
 grep -q "^read $auths, stored $auths, already there 0, rejected 0$" "$work/out" ||
     fail "consent: $(cat "$work/out")"
@@ -34,11 +36,11 @@ grep -q "^read $auths, stored $auths, already there 0, rejected 0$" "$work/out" 
 grep -q "created node key" "$work/err" || fail "no key creation message"
 
 # Again: all there already, exit 0.
-"$hedui" --db "$db" consent import "$work/pop/authorizations.jsonl" >"$work/out" ||
+hedui_on "$db" consent import "$work/pop/authorizations.jsonl" >"$work/out" ||
     fail "second import exit $?"
 grep -q "^read $auths, stored 0, already there $auths, rejected 0$" "$work/out" ||
     fail "second: $(cat "$work/out")"
-"$hedui" --db "$db" apply import "$work/pop/applications.jsonl" >"$work/out" ||
+hedui_on "$db" apply import "$work/pop/applications.jsonl" >"$work/out" ||
     fail "second apply exit $?"
 grep -q "already there $apps, rejected 0$" "$work/out" || fail "second apply: $(cat "$work/out")"
 
@@ -66,7 +68,7 @@ out.append(json.dumps(bad, ensure_ascii=False))                       # 7
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
 set +e
-"$hedui" --db "$db" consent import "$work/bad.jsonl" >"$work/out" 2>"$work/err"
+hedui_on "$db" consent import "$work/bad.jsonl" >"$work/out" 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 1 ] || fail "exit $status with rejected lines, expected 1"
@@ -78,39 +80,41 @@ grep -q "bad.jsonl:5: signature: " "$work/err" || fail "line 5"
 grep -q "bad.jsonl:7: authorization_id: " "$work/err" || fail "line 7"
 
 # A record signed by another node: rejected until its key is trusted.
-"$hedui" --db "$work/other.db" consent import "$work/bad.jsonl" >/dev/null 2>&1 || true
-python3 - "$work/other.db" "$work/from_other.jsonl" <<'PY'
-import sqlite3, sys, json
-db = sqlite3.connect(sys.argv[1])
-rows = [r[0] for r in db.execute("SELECT json FROM consent")]
+new_db "$work/other.db"
+hedui_on "$work/other.db" consent import "$work/bad.jsonl" >/dev/null 2>&1 || true
+db_query "$work/other.db" "SELECT json FROM consent" >"$work/other.jsonl"
+python3 - "$work/other.jsonl" "$work/from_other.jsonl" <<'PY'
+import sys, json
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
 assert rows and all(json.loads(r)["signature"] for r in rows)
-open(sys.argv[2], "w").write(rows[0] + "\n")
+open(sys.argv[2], "w", encoding="utf-8").write(rows[0] + "\n")
 PY
 db2="$work/h2.db"
+new_db "$db2"
 set +e
-"$hedui" --db "$db2" consent import "$work/from_other.jsonl" >"$work/out" 2>"$work/err"
+hedui_on "$db2" consent import "$work/from_other.jsonl" >"$work/out" 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 1 ] || fail "untrusted signature accepted ($status)"
 grep -q "from_other.jsonl:1: signature: does not verify" "$work/err" || fail "$(cat "$work/err")"
 # The other node's trust line: its id and public key.
-"$hedui" --db "$work/other.db" consent key >"$work/trust.txt" || fail "consent key"
-"$hedui" --db "$db2" --trust "$work/trust.txt" consent import "$work/from_other.jsonl" >"$work/out" ||
+hedui_on "$work/other.db" consent key >"$work/trust.txt" || fail "consent key"
+hedui_on "$db2" --trust "$work/trust.txt" consent import "$work/from_other.jsonl" >"$work/out" ||
     fail "trusted import exit $?"
 grep -q "stored 1" "$work/out" || fail "trusted: $(cat "$work/out")"
 
 # Revoke one, list it (masked unless --full).
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["authorization_id"])' "$first")
 pid=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["pid"])' "$first")
-"$hedui" --db "$db" consent revoke "$id" --reason "withdrawn by the person" >/dev/null ||
+hedui_on "$db" consent revoke "$id" --reason "withdrawn by the person" >/dev/null ||
     fail "revoke exit $?"
-"$hedui" --db "$db" consent list "$pid" >"$work/out"
+hedui_on "$db" consent list "$pid" >"$work/out"
 grep -q "^$id pid=${pid:0:6}\*\*\*\*\*\*\*\*${pid:14:4} .*revoked_at=" "$work/out" ||
     fail "list: $(cat "$work/out")"
 grep -q "$pid" "$work/out" && fail "list shows a full pid"
-"$hedui" --db "$db" consent list --full "$pid" | grep -q "pid=$pid" || fail "--full"
+hedui_on "$db" consent list --full "$pid" | grep -q "pid=$pid" || fail "--full"
 set +e
-"$hedui" --db "$db" consent revoke NO-SUCH-ID 2>/dev/null
+hedui_on "$db" consent revoke NO-SUCH-ID 2>/dev/null
 status=$?
 set -e
 [ $status -eq 1 ] || fail "revoking an unknown id: exit $status"
@@ -118,7 +122,7 @@ set -e
 # A key file open to others is refused.
 chmod 644 "$db.key"
 set +e
-"$hedui" --db "$db" consent import "$work/pop/authorizations.jsonl" >/dev/null 2>"$work/err"
+hedui_on "$db" consent import "$work/pop/authorizations.jsonl" >/dev/null 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 3 ] || fail "a key open to others was used ($status)"

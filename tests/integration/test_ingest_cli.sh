@@ -5,11 +5,13 @@
 set -euo pipefail
 hedui=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib_db.sh"
+trap 'drop_dbs; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$hedui" gen --families 300 --seed 5 --out "$work/pop" --dirty >/dev/null
 db="$work/h.db"
+new_db "$db"
 
 # A copy of the tax delivery with a checksum that does not match.
 cp -r "$work/pop/deliveries/tax" "$work/tax-bad"
@@ -22,7 +24,7 @@ json.dump(m, open(sys.argv[1], "w"))
 PY
 
 set +e
-"$hedui" --db "$db" ingest --json "$work"/pop/deliveries/* "$work/tax-bad" >"$work/out.json"
+hedui_on "$db" ingest --json "$work"/pop/deliveries/* "$work/tax-bad" >"$work/out.json"
 status=$?
 set -e
 [ $status -eq 1 ] || fail "exit status $status with one rejected delivery, expected 1"
@@ -55,13 +57,13 @@ print("ingest --json: %d deliveries, 1 rejected, %d planted bad rows all "
 PY
 
 # Loading again is a no-op for every delivery that loaded.
-"$hedui" --db "$db" ingest "$work"/pop/deliveries/* >"$work/again.txt" ||
+hedui_on "$db" ingest "$work"/pop/deliveries/* >"$work/again.txt" ||
     fail "re-ingest exit status $?"
 grep -c ': already_loaded' "$work/again.txt" | grep -qx 13 ||
     fail "re-ingest did not report 13 already-loaded deliveries"
 
-"$hedui" --db "$db" status --json >"$work/status.json"
-"$hedui" --db "$db" quarantine list --json >"$work/q.json"
+hedui_on "$db" status --json >"$work/status.json"
+hedui_on "$db" quarantine list --json >"$work/q.json"
 python3 - "$work/status.json" "$work/q.json" <<'PY'
 import json, sys
 status = json.load(open(sys.argv[1]))
@@ -77,7 +79,7 @@ for r in q:
         assert k in r, (k, r)
 print("status and quarantine --json: %d feeds, %d quarantined rows" % (len(status), len(q)))
 PY
-"$hedui" --db "$db" quarantine list --delivery no-such-delivery --json | grep -qx '\[\]' ||
+hedui_on "$db" quarantine list --delivery no-such-delivery --json | grep -qx '\[\]' ||
     fail "quarantine list of an unknown delivery is not an empty array"
-"$hedui" --db "$db" status | head -n 1 | grep -q '^feed' || fail "status header"
+hedui_on "$db" status | head -n 1 | grep -q '^feed' || fail "status header"
 echo "1 passed, 0 failed"

@@ -5,9 +5,11 @@
 set -euo pipefail
 hedui=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib_db.sh"
+trap 'drop_dbs; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 db="$work/h.db"
+new_db "$db"
 
 mkdir "$work/p"
 cat >"$work/p/a.policy" <<'P'
@@ -22,12 +24,12 @@ source = test county document
 max_area_per_capita = none   # the county lifts the city's limit
 P
 
-out=$("$hedui" --db "$db" policy import "$work/p")
+out=$(hedui_on "$db" policy import "$work/p")
 [[ $out == *"version 1"* ]] || fail "first import: $out"
-out=$("$hedui" --db "$db" policy import "$work/p")
+out=$(hedui_on "$db" policy import "$work/p")
 [[ $out == *"unchanged"* ]] || fail "same import again: $out"
 
-show=$("$hedui" --db "$db" policy show 330106 --on 2025-08-01)
+show=$(hedui_on "$db" policy show 330106 --on 2025-08-01)
 grep -q "dibao_standard *1410.00 yuan" <<<"$show" || fail "show: $show"
 grep -q "330100 杭州市 from 2025-07-01: test city document" <<<"$show" ||
     fail "origin: $show"
@@ -35,7 +37,7 @@ grep -q "max_area_per_capita *no limit" <<<"$show" || fail "area: $show"
 grep -q "tekun_standard *1833.00 yuan" <<<"$show" || fail "tekun: $show"
 grep -q "national default" <<<"$show" || fail "national: $show"
 
-"$hedui" --db "$db" policy show 330106 --on 2025-08-01 --json >"$work/show.json"
+hedui_on "$db" policy show 330106 --on 2025-08-01 --json >"$work/show.json"
 python3 - "$work/show.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -47,14 +49,14 @@ PY
 
 # Before the city's date nothing resolves: exit 3 with a message.
 set +e
-"$hedui" --db "$db" policy show 330106 --on 2025-06-30 >/dev/null 2>"$work/err"
+hedui_on "$db" policy show 330106 --on 2025-06-30 >/dev/null 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 3 ] || fail "show before any entry: status $status"
 grep -q "no dibao_standard" "$work/err" || fail "message: $(cat "$work/err")"
 
 # Export, and an interchange import that changes one region.
-"$hedui" --db "$db" policy export --out "$work/x.json"
+hedui_on "$db" policy export --out "$work/x.json"
 python3 - "$work/x.json" <<'PY'
 import json, sys
 x = json.load(open(sys.argv[1]))
@@ -65,19 +67,19 @@ x["regions"] = [{"region": "330100", "effective_from": "2026-01-01",
 del x["national"]
 json.dump(x, open(sys.argv[1].replace("x.json", "y.json"), "w"))
 PY
-out=$("$hedui" --db "$db" policy import "$work/y.json")
+out=$(hedui_on "$db" policy import "$work/y.json")
 [[ $out == *"version 2"* ]] || fail "json import: $out"
-show=$("$hedui" --db "$db" policy show 330106 --on 2026-02-01)
+show=$(hedui_on "$db" policy show 330106 --on 2026-02-01)
 grep -q "dibao_standard *1500.00 yuan" <<<"$show" || fail "v2: $show"
-show=$("$hedui" --db "$db" policy show 330106 --on 2026-02-01 --version 1)
+show=$(hedui_on "$db" policy show 330106 --on 2026-02-01 --version 1)
 grep -q "dibao_standard *1410.00 yuan" <<<"$show" || fail "v1: $show"
-"$hedui" --db "$db" policy export --version 1 | grep -q '"max_area_per_capita": 4000' ||
+hedui_on "$db" policy export --version 1 | grep -q '"max_area_per_capita": 4000' ||
     fail "export v1"
 
 # A bad file: file:line: field: rule, exit 3, nothing stored.
 printf '[330100 2025-07-01]\nsource = s\nold_age = 200\n' >"$work/bad.policy"
 set +e
-"$hedui" --db "$db" policy import "$work/bad.policy" 2>"$work/err"
+hedui_on "$db" policy import "$work/bad.policy" 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 3 ] || fail "bad import: status $status"
@@ -86,7 +88,7 @@ grep -q "^hedui policy: .*bad.policy:3: old_age: " "$work/err" ||
 
 # Usage errors exit 2.
 set +e
-"$hedui" --db "$db" policy frobnicate 2>/dev/null
+hedui_on "$db" policy frobnicate 2>/dev/null
 status=$?
 set -e
 [ $status -eq 2 ] || fail "usage: status $status"

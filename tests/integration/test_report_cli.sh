@@ -5,15 +5,17 @@
 set -euo pipefail
 hedui=$1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib_db.sh"
+trap 'drop_dbs; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 "$hedui" gen --families 300 --seed 9 --out "$work/pop" >/dev/null
 db="$work/h.db"
-"$hedui" --db "$db" ingest "$work"/pop/deliveries/* >/dev/null
-"$hedui" --db "$db" policy import "$work/pop/policy.json" >/dev/null
-"$hedui" --db "$db" consent import "$work/pop/authorizations.jsonl" >/dev/null
-"$hedui" --db "$db" apply import "$work/pop/applications.jsonl" >/dev/null 2>&1 || true
+new_db "$db"
+hedui_on "$db" ingest "$work"/pop/deliveries/* >/dev/null
+hedui_on "$db" policy import "$work/pop/policy.json" >/dev/null
+hedui_on "$db" consent import "$work/pop/authorizations.jsonl" >/dev/null
+hedui_on "$db" apply import "$work/pop/applications.jsonl" >/dev/null 2>&1 || true
 
 # A case that fails a test: its report names the test.
 no=$(grep -m1 '"conclusion":"fails"' "$work/pop/truth.jsonl" |
@@ -23,16 +25,16 @@ pid=$(grep -m1 "\"application_no\":\"$no\"" "$work/pop/applications.jsonl" |
     sed 's/.*"members":\[{"pid":"\([^"]*\)".*/\1/')
 
 set +e
-"$hedui" --db "$db" report "$no" --format pdf --out "$work/x.pdf" 2>"$work/err"
+hedui_on "$db" report "$no" --format pdf --out "$work/x.pdf" 2>"$work/err"
 status=$?
 set -e
 [ $status -eq 3 ] || fail "report before verify: exit $status, expected 3"
 grep -q "has not been verified" "$work/err" || fail "unclear error: $(cat "$work/err")"
 
-"$hedui" --db "$db" verify "$no" >/dev/null
+hedui_on "$db" verify "$no" >/dev/null
 for f in pdf html json xlsx; do
-    "$hedui" --db "$db" report "$no" --format "$f" --out "$work/a.$f"
-    "$hedui" --db "$db" report "$no" --format "$f" --out "$work/b.$f"
+    hedui_on "$db" report "$no" --format "$f" --out "$work/a.$f"
+    hedui_on "$db" report "$no" --format "$f" --out "$work/b.$f"
     cmp -s "$work/a.$f" "$work/b.$f" || fail "$f report differs between two runs"
 done
 
@@ -52,17 +54,17 @@ assert r["conclusion"] == "fails", r["conclusion"]
 assert r["failed"], "no failed tests"
 assert r["sources"], "no sources"
 PY
-"$hedui" --db "$db" report "$no" --format html --out "$work/full.html" --full-pids
+hedui_on "$db" report "$no" --format html --out "$work/full.html" --full-pids
 grep -qF "$pid" "$work/full.html" || fail "--full-pids does not show the ID"
 
 # Every report is a read, and audited: one verify and nine reports.
-n=$(sqlite3 "$db" "SELECT count(*) FROM audit_log WHERE case_no = '$no'")
+n=$(db_query "$db" "SELECT count(*) FROM audit_log WHERE case_no = '$no'")
 [ "$n" -eq 10 ] || fail "$n audit entries for the case, expected 10"
-sqlite3 "$db" "SELECT persons FROM audit_log" | grep -qF "$pid" &&
+db_query "$db" "SELECT persons FROM audit_log" | grep -qF "$pid" &&
     fail "the audit log holds a citizen ID"
 
 set +e
-"$hedui" --db "$db" report NO-SUCH-CASE --format json --out "$work/n.json" 2>/dev/null
+hedui_on "$db" report NO-SUCH-CASE --format json --out "$work/n.json" 2>/dev/null
 status=$?
 set -e
 [ $status -eq 3 ] || fail "unknown case: exit $status, expected 3"

@@ -8,7 +8,8 @@ set -euo pipefail
 hedui=$1
 src=${HEDUI_SOURCE_DIR:?}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/lib_db.sh"
+trap 'drop_dbs; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 families=${TRUTH_FAMILIES:-4000}
 
@@ -16,15 +17,17 @@ for seed in 1 2 3; do
     for dirty in "" --dirty; do
         dir="$work/s$seed$dirty"
         db="$dir/h.db"
+        mkdir -p "$dir"
+        new_db "$db"
         echo "== seed $seed ${dirty:-clean}: $families families"
         # shellcheck disable=SC2086
         "$hedui" gen --families "$families" --seed "$seed" --out "$dir/pop" \
             $dirty >/dev/null
-        "$hedui" --db "$db" ingest "$dir"/pop/deliveries/* >/dev/null
-        "$hedui" --db "$db" policy import "$dir/pop/policy.json" >/dev/null
-        "$hedui" --db "$db" consent import "$dir/pop/authorizations.jsonl" \
+        hedui_on "$db" ingest "$dir"/pop/deliveries/* >/dev/null
+        hedui_on "$db" policy import "$dir/pop/policy.json" >/dev/null
+        hedui_on "$db" consent import "$dir/pop/authorizations.jsonl" \
             >/dev/null
-        "$hedui" --db "$db" verify --roll "$dir/pop/applications.jsonl" \
+        hedui_on "$db" verify --roll "$dir/pop/applications.jsonl" \
             --out "$dir/results.jsonl" >"$dir/summary.txt"
         python3 "$src/scripts/compare-results" "$dir/pop/truth.jsonl" \
             "$dir/results.jsonl" || fail "roll differs from truth (seed $seed ${dirty:-clean})"
@@ -46,7 +49,7 @@ PY
 [ "$(wc -l <"$dir/sample.txt")" -ge 15 ] || fail "too few scenarios sampled"
 : >"$dir/single.jsonl"
 while read -r no; do
-    "$hedui" --db "$db" verify "$no" --json >>"$dir/single.jsonl" ||
+    hedui_on "$db" verify "$no" --json >>"$dir/single.jsonl" ||
         fail "hedui verify $no"
 done <"$dir/sample.txt"
 python3 - "$dir/results.jsonl" "$dir/single.jsonl" <<'PY'

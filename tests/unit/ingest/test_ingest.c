@@ -1,7 +1,8 @@
 /*
  * Loading deliveries end to end through the library: manifests, bad rows,
  * the bad-row share, idempotency, snapshot and delta, and the recovery of
- * a delivery interrupted between the two stores.
+ * a delivery interrupted between the two stores; with the case store on
+ * either backend (the test runs twice: testutil.h).
  */
 #include "testutil.h"
 
@@ -35,7 +36,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
     hd_error err;
     snprintf(f->root, sizeof(f->root), "%s", tu_tempdir());
-    snprintf(f->db, sizeof(f->db), "%s/case.db", f->root);
+    tu_casestore_new(f->db, sizeof(f->db), f->root);
     snprintf(f->feeds, sizeof(f->feeds), "%s/case.db.feeds", f->root);
     hd_error_clear(&err);
     if (hd_ingest_open(&f->ing, f->db, f->feeds, &err))
@@ -51,6 +52,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     hd_ingest_free(f->ing);
+    tu_casestore_drop(f->db);
     tu_rmtree(f->root);
     free(f);
     return 0;

@@ -687,7 +687,7 @@ static void test_store_versions(void **state)
     hd_params ps;
     hd_error err;
 
-    snprintf(path, sizeof(path), "%s/case.db", dir);
+    tu_casestore_new(path, sizeof(path), dir);
     hd_error_clear(&err);
     assert_int_equal(hd_casestore_open(&cs, path, &err), 0);
     assert_int_equal(hd_policy_store_load(&loaded, cs, 0, &err), HD_ENOTFOUND);
@@ -722,6 +722,7 @@ static void test_store_versions(void **state)
     hd_casestore_free(cs);
     hd_policy_free(a);
     hd_policy_free(b);
+    tu_casestore_drop(path);
     tu_rmtree(dir);
 }
 

@@ -1,11 +1,10 @@
 /*
- * The case store (SQLite backend): schema and migrations, the ingest log,
- * quarantine and feed status, transactions, and allocation failures.
+ * The case store, on either backend (the test runs twice: testutil.h):
+ * schema and migrations, the ingest log, quarantine and feed status,
+ * transactions, and allocation failures.
  */
 #include "store/store_int.h"
 #include "store_test.h"
-
-#include <sqlite3.h>
 
 static char dir[4096], db_path[4200];
 
@@ -13,13 +12,14 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(dir, sizeof(dir), "%s", tu_tempdir());
-    snprintf(db_path, sizeof(db_path), "%s/case.db", dir);
+    tu_casestore_new(db_path, sizeof(db_path), dir);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    tu_casestore_drop(db_path);
     tu_rmtree(dir);
     return 0;
 }
@@ -34,27 +34,15 @@ static hd_casestore *open_cs(void)
     return cs;
 }
 
-/* One value from the database file, read behind the store's back. */
+/* One value from the database, read behind the store's back. */
 static long long raw_int(const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    long long v = -1;
-    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    return tu_casestore_int(db_path, sql);
 }
 
 static void raw_exec(const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    tu_casestore_exec(db_path, sql);
 }
 
 static int32_t date(const char *iso)
@@ -107,16 +95,29 @@ static void schema_is_created_and_versioned(void **state)
     (void)state;
 
     assert_int_equal(hd_casestore_schema_version(cs), 2);
-    assert_int_equal(raw_int("PRAGMA user_version"), 2);
-    assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE "
-                             "type = 'table' AND name IN ('ingest_log', "
-                             "'ingest_feed_log', 'ingest_feed_reject', "
-                             "'quarantine')"),
-                     4);
-    /* WAL is a property of the file */
-    assert_int_equal(raw_int("SELECT journal_mode = 'wal' FROM "
-                             "pragma_journal_mode"),
-                     1);
+    assert_string_equal(hd_casestore_backend(cs),
+                        tu_backend_is_pg() ? "postgresql" : "sqlite");
+    if (tu_backend_is_pg()) {
+        assert_int_equal(raw_int("SELECT version FROM schema_version"), 2);
+        /* in the schema the URL's search_path names, not in public */
+        assert_int_equal(raw_int("SELECT count(*) FROM information_schema."
+                                 "tables WHERE table_schema = "
+                                 "current_schema() AND table_name IN "
+                                 "('ingest_log', 'ingest_feed_log', "
+                                 "'ingest_feed_reject', 'quarantine')"),
+                         4);
+    } else {
+        assert_int_equal(raw_int("PRAGMA user_version"), 2);
+        assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE "
+                                 "type = 'table' AND name IN ('ingest_log', "
+                                 "'ingest_feed_log', 'ingest_feed_reject', "
+                                 "'quarantine')"),
+                         4);
+        /* SQLite only: WAL is a property of the file */
+        assert_int_equal(raw_int("SELECT journal_mode = 'wal' FROM "
+                                 "pragma_journal_mode"),
+                         1);
+    }
     accepted_log(&log, "t1", "tax_income", 1, "2026-11-01", 10);
     assert_int_equal(hd_casestore_log_ingest(cs, &log, NULL), 0);
     hd_casestore_free(cs);
@@ -136,15 +137,27 @@ static void a_newer_schema_is_refused(void **state)
     (void)state;
 
     hd_casestore_free(cs);
-    raw_exec("PRAGMA user_version = 99");
+    raw_exec(tu_backend_is_pg() ? "UPDATE schema_version SET version = 99"
+                                : "PRAGMA user_version = 99");
     cs = (hd_casestore *)1;
     assert_int_equal(hd_casestore_open(&cs, db_path, &err), HD_ESTORE);
     assert_null(cs);
     assert_non_null(strstr(err.msg, "newer"));
-    /* A server that is not there: a clear error, no store. */
-    assert_int_equal(
-        hd_casestore_open(&cs, "postgresql:///hedui?host=/nonexistent", &err),
-        HD_EIO);
+}
+
+static void an_unreachable_server_is_an_error(void **state)
+{
+    hd_casestore *cs = (hd_casestore *)1;
+    char url[4300];
+    hd_error err;
+    (void)state;
+
+    /* A socket folder where no server listens: refused at once, without
+     * the network. */
+    snprintf(url, sizeof(url), "postgresql:///hedui?host=%s", dir);
+    assert_true(hd_casestore_is_url(url));
+    assert_int_equal(hd_casestore_is_url(db_path), tu_backend_is_pg());
+    assert_int_equal(hd_casestore_open(&cs, url, &err), HD_EIO);
     assert_null(cs);
     assert_non_null(strstr(err.msg, "cannot connect"));
 }
@@ -504,12 +517,7 @@ static void allocation_failures_are_clean(void **state)
         long made;
         int rc;
 
-        char side[4300];
-        remove(db_path);
-        snprintf(side, sizeof(side), "%s-wal", db_path);
-        remove(side);
-        snprintf(side, sizeof(side), "%s-shm", db_path);
-        remove(side);
+        tu_casestore_reset(db_path);
         hd_alloc_fail_after(n, false);
         rc = try_case_store();
         made = hd_alloc_count();
@@ -530,6 +538,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_newer_schema_is_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(an_unreachable_server_is_an_error,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(ingest_log_round_trips, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(rollback_discards_the_transaction,

@@ -1,7 +1,8 @@
 /*
  * Applications and authorizations in the case store: round trips, the
  * same record twice, another record under the same id, revocation, the
- * order of hd_casestore_consents, and a bulk load in one transaction.
+ * order of hd_casestore_consents, and a bulk load in one transaction; on
+ * either backend (the test runs twice: testutil.h).
  */
 #include "store_test.h"
 
@@ -15,13 +16,14 @@ static int setup(void **state)
 {
     (void)state;
     snprintf(dir, sizeof(dir), "%s", tu_tempdir());
-    snprintf(db_path, sizeof(db_path), "%s/case.db", dir);
+    tu_casestore_new(db_path, sizeof(db_path), dir);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    tu_casestore_drop(db_path);
     tu_rmtree(dir);
     return 0;
 }

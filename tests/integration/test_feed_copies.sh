@@ -15,15 +15,14 @@
 set -euo pipefail
 hedui=$1
 work=$(mktemp -d)
+source "$(dirname "$0")/lib_db.sh"
 reader=
 cleanup() {
     if [ -n "$reader" ]; then
         kill -CONT "$reader" 2>/dev/null || true
         kill "$reader" 2>/dev/null || true
     fi
-    if declare -F drop_dbs >/dev/null; then
-        drop_dbs
-    fi
+    drop_dbs
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,18 +30,15 @@ fail() { echo "FAIL: $*"; exit 1; }
 families=${FEED_COPIES_FAMILIES:-1000}
 
 # The node's one case store, shared by the ingest host and the front-ends:
-# DB when given (a file or a postgresql:// URL); else made by new_db of
-# lib_db.sh where the tree has it (on SQLite, or on the test cluster when
-# CTest runs this script as @postgresql); else a SQLite file.
-lib_db=$(dirname "$0")/lib_db.sh
-if [ -z "${DB:-}" ] && [ -f "$lib_db" ]; then
-    # shellcheck disable=SC1090
-    source "$lib_db"
+# made by new_db (a SQLite file, or a schema of the test cluster when CTest
+# runs this script as @postgresql); DB in the environment (a file or a
+# postgresql:// URL) replaces it for a run by hand. Each server gives its
+# own --feeds and the node's --key.
+if [ -z "${DB:-}" ]; then
     new_db "$work/case.db"
     db_args "$work/case.db"
     DB=${DB_ARGS[1]}
 fi
-DB=${DB:-$work/case.db}
 # The node key, the same on every server of the node.
 key=$work/node.key
 

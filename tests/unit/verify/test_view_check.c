@@ -16,17 +16,24 @@ static hd_feedstore *fs;
 static hd_casestore *cs;
 static const hd_feed *tax, *hukou;
 
+static char location[4200];
+
+/* A fresh feed store and case store (SQLite, or PostgreSQL when the test
+ * runs as @postgresql) for each test. */
 static int setup(void **state)
 {
     char path[4200];
+    hd_error err;
     (void)state;
     tax = hd_feed_find("tax_income");
     hukou = hd_feed_find("hukou");
     snprintf(dir, sizeof(dir), "%s", tu_tempdir());
     snprintf(path, sizeof(path), "%s/feeds", dir);
     assert_int_equal(hd_feedstore_open(&fs, path, NULL), 0);
-    snprintf(path, sizeof(path), "%s/case.db", dir);
-    assert_int_equal(hd_casestore_open(&cs, path, NULL), 0);
+    tu_casestore_new(location, sizeof(location), dir);
+    hd_error_clear(&err);
+    if (hd_casestore_open(&cs, location, &err))
+        fail_msg("case store: %s", err.msg);
     return 0;
 }
 
@@ -35,6 +42,7 @@ static int teardown(void **state)
     (void)state;
     hd_feedstore_free(fs);
     hd_casestore_free(cs);
+    tu_casestore_drop(location);
     tu_rmtree(dir);
     return 0;
 }

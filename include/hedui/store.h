@@ -56,6 +56,9 @@ int hd_feedstore_deliveries(hd_feedstore *fs,
                             int (*fn)(const hd_fs_delivery *d, void *payload),
                             void *payload, hd_error *err);
 
+/* The highest seq of an accepted delivery, 0 when there is none. */
+int hd_feedstore_latest(uint32_t *out, hd_feedstore *fs, hd_error *err);
+
 /* ------------------------------------------------------------ bulk load */
 
 /*
@@ -194,6 +197,79 @@ typedef int (*hd_person_fn)(const char *pid, const hd_record *records,
                             size_t count, void *payload);
 int hd_feedstore_scan(hd_feedstore *fs, hd_fs_view view, hd_person_fn fn,
                       void *payload, hd_error *err);
+
+/* ------------------------------------------------- copies for front-ends */
+
+/*
+ * The front-end servers of a node each read their own copy of the feed
+ * store, refreshed after each delivery (docs/deploy.md). Records are only
+ * ever added, under seqs the ingest host assigns, so a copy is the node's
+ * store as it stood at one delivery: the ingest host writes a snapshot,
+ * the operator ships it, each front-end installs it.
+ */
+
+typedef struct hd_fs_snapshot_info {
+    uint32_t seq;            /* latest delivery in the copy */
+    int64_t bytes;           /* size of the copy's data file */
+    int64_t pending_omitted; /* pending blobs left out of the copy */
+} hd_fs_snapshot_info;
+
+/*
+ * Write a consistent, compacted copy of the store (LMDB's compacting copy,
+ * one read transaction, so concurrent loads are either wholly in it or
+ * not at all) to `out_dir`/data.mdb, creating `out_dir` when missing. The
+ * copy is made beside `out_dir` under a temporary name and renamed over
+ * the previous data.mdb once whole and on disk: a reader of `out_dir`
+ * sees the previous snapshot or this one, never part of one.
+ *
+ * The copy carries no pending blobs. They are this host's case-store
+ * writes still to finish (every open of this host's stores finishes
+ * them); a front-end finding one in its copy would replay it into the
+ * shared case store a second time. The delivery itself is in the copy:
+ * its feed store commit was the point of no return. Nor does it carry
+ * the mark of an installed copy (a snapshot of a front-end's store is
+ * the node's store all the same).
+ *
+ * HD_EIO when the copy cannot be written, HD_EINVAL for an `out_dir`
+ * that is the store's own directory.
+ */
+int hd_feedstore_snapshot(hd_fs_snapshot_info *out, hd_feedstore *fs,
+                          const char *out_dir, hd_error *err);
+
+typedef struct hd_fs_install_info {
+    uint32_t seq;          /* latest delivery of the store now installed */
+    uint32_t previous_seq; /* of the store it replaced, 0 when none */
+    bool unchanged;      /* the snapshot holds exactly the installed deliveries:
+                            nothing was done */
+    char generation[32]; /* the generation directory now current */
+} hd_fs_install_info;
+
+/*
+ * Install the snapshot in `snapshot_dir` (what hd_feedstore_snapshot
+ * wrote, shipped by any means) as the feed store `dir` of a front-end.
+ *
+ * `dir` becomes a symbolic link to `dir`.gen/seq-N, a generation holding
+ * a copy of the snapshot. The new generation is made whole first, then a
+ * new link is renamed over `dir` (rename(2) is atomic): processes that
+ * open the store afterwards read the new generation, processes that had
+ * it open keep reading theirs until they end (their files stay open even
+ * once unlinked). Generations other than the new one and the one it
+ * replaced are removed. Installs into one `dir` are serialized by a lock
+ * file in `dir`.gen. The installed copy refuses loads (hd_fs_load_begin:
+ * HD_EINVAL): deliveries are loaded on the ingest host only.
+ *
+ * The snapshot must hold every delivery installed now, at the same seq:
+ * HD_ECONFLICT otherwise (fewer deliveries, or another delivery at a
+ * seq; err says which), and nothing changes. The same deliveries again
+ * change nothing (out->unchanged). HD_EDATA when `snapshot_dir` holds no
+ * snapshot (no feed store, or one with pending blobs); HD_EEXISTS when
+ * `dir` is a directory holding deliveries (a store loaded in place, not
+ * installed: move it away first). A directory with no deliveries (made
+ * by a process that opened the store before the first install) is moved
+ * into `dir`.gen and replaced.
+ */
+int hd_feedstore_install(hd_fs_install_info *out, const char *dir,
+                         const char *snapshot_dir, hd_error *err);
 
 /* ============================================================ case store */
 

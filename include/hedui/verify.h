@@ -390,7 +390,10 @@ typedef struct hd_verify_env {
 } hd_verify_env;
 
 /* Work out which delivery each feed is read from (and pin the view to
- * the latest delivery when view_seq is 0). */
+ * the latest delivery when view_seq is 0). HD_ENOTFOUND when the feed
+ * store does not hold what is to be read: with view_seq 0, a delivery
+ * the case store has accepted (a front-end's copy not yet refreshed:
+ * docs/deploy.md); otherwise, the deliveries up to view_seq. */
 int hd_verify_env_prepare(hd_verify_env *env, hd_error *err);
 
 /* The consent gate for one application: which declared members lack a

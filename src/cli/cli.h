@@ -72,5 +72,6 @@ int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_policy(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_consent(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_apply(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_feeds(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static const hd_cli_command commands[] = {
     {"apply", "import applications", hd_cmd_apply},
     {"verify", "verify an application, or a whole roll", hd_cmd_verify},
     {"report", "write the report of a verified application", hd_cmd_report},
+    {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds},
     {"help", "show this help", NULL},
 };
 

@@ -20,7 +20,6 @@
 #define DELIVERY_RECORD_VERSION 1
 /* Virtual address space only: the file grows as data is written. */
 #define DEFAULT_MAPSIZE ((size_t)64 << 30)
-#define MAX_DBS 64
 
 static size_t initial_mapsize;
 
@@ -344,8 +343,7 @@ void hd__fs_view_bounds(hd_feedstore *fs, hd_fs_view view, uint32_t latest,
 
 /* ----------------------------------------------------------- open, free */
 
-/* mkdir -p, for the store's directory. */
-static int make_dirs(const char *dir, hd_error *err)
+int hd__fs_make_dirs(const char *dir, hd_error *err)
 {
     char path[4096];
     size_t len = strlen(dir);
@@ -369,6 +367,8 @@ static int open_dbs(hd_feedstore *fs, hd_error *err)
 {
     MDB_txn *txn = NULL;
     MDB_val k = {6, (void *)"format"}, v;
+    MDB_val installed = {HD__FS_INSTALLED_KEY_LEN,
+                         (void *)HD__FS_INSTALLED_KEY};
     uint8_t ver[4];
     char name[32];
     int rc;
@@ -395,6 +395,8 @@ static int open_dbs(hd_feedstore *fs, hd_error *err)
         mdb_txn_abort(txn);
         return hd__fs_mdb_error(err, rc, "cannot open the databases");
     }
+    rc = mdb_get(txn, fs->meta, &installed, &v);
+    fs->installed = rc == 0;
     rc = mdb_get(txn, fs->meta, &k, &v);
     if (rc == MDB_NOTFOUND) {
         hd__store_be32(ver, FORMAT_VERSION);
@@ -426,7 +428,7 @@ int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err)
     *out = NULL;
     if (!dir)
         return hd_error_set(err, HD_EINVAL, "feed store: no directory");
-    rc = make_dirs(dir, err);
+    rc = hd__fs_make_dirs(dir, err);
     if (rc)
         return rc;
     fs = hd_calloc(1, sizeof(*fs));
@@ -444,7 +446,7 @@ int hd_feedstore_open(hd_feedstore **out, const char *dir, hd_error *err)
     fs->lock_made = true;
     rc = mdb_env_create(&fs->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(fs->env, MAX_DBS);
+        rc = mdb_env_set_maxdbs(fs->env, HD__FS_MAX_DBS);
     if (rc == 0)
         rc = mdb_env_set_mapsize(fs->env, initial_mapsize ? initial_mapsize
                                                           : DEFAULT_MAPSIZE);
@@ -577,6 +579,20 @@ int hd_feedstore_deliveries(hd_feedstore *fs,
             return rc;
     }
     return 0;
+}
+
+int hd_feedstore_latest(uint32_t *out, hd_feedstore *fs, hd_error *err)
+{
+    MDB_txn *txn = NULL;
+    uint32_t latest = 0;
+    int rc = hd__fs_read_begin(fs, &txn, err);
+
+    if (rc == 0)
+        rc = hd__fs_cache_refresh(fs, txn, &latest, err);
+    hd__fs_read_end(fs, txn);
+    if (rc == 0)
+        *out = latest;
+    return rc;
 }
 
 int hd_feedstore_view_at(hd_fs_view *out, hd_feedstore *fs, int64_t at,

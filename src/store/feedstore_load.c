@@ -550,6 +550,12 @@ int hd_fs_load_begin(hd_fs_load **out, hd_feedstore *fs,
             sizeof(meta->department))
         return hd_error_set(err, HD_EINVAL,
                             "feed store: bad delivery id or department");
+    if (fs->installed)
+        return hd_error_set(err, HD_EINVAL,
+                            "feed store %s is an installed copy: load "
+                            "deliveries on the ingest host, then install "
+                            "a snapshot here",
+                            fs->dir);
     rc = hd_feedstore_delivery(&known, fs, meta->delivery_id, err);
     if (rc == 0)
         return hd_error_set(err, HD_EEXISTS, "delivery %s is already loaded",

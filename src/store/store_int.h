@@ -128,6 +128,8 @@ static inline int hd__key_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
 /* ---------------------------------------------------------- feed store */
 
 #define HD__FEED_IDS 32 /* feed ids are bits of a 32-bit mask */
+/* Named databases: one of records per feed id, and four more. */
+#define HD__FS_MAX_DBS 64
 
 /* A delivery as stored, with the counts of its load. */
 typedef struct hd__fs_entry {
@@ -157,6 +159,7 @@ struct hd_feedstore {
     MDB_dbi pending;      /* delivery id -> blob */
     MDB_dbi meta;         /* "format" -> version */
     char *dir;            /* where the environment lives */
+    bool installed;       /* a front-end's copy (hd_feedstore_install) */
     pthread_mutex_t lock;
     bool lock_made;
     hd__fs_entry **cache[HD__CACHE_BLOCKS];
@@ -173,6 +176,13 @@ static inline const hd__fs_entry *hd__fs_entry_at(const hd_feedstore *fs,
     return fs->cache[(seq - 1) / HD__CACHE_BLOCK][(seq - 1) % HD__CACHE_BLOCK];
 }
 
+/* The key in "meta" that marks a front-end's installed copy: loads are
+ * refused there, since the node's deliveries are loaded on its ingest
+ * host only (its seqs are the node's seqs). */
+#define HD__FS_INSTALLED_KEY "installed"
+#define HD__FS_INSTALLED_KEY_LEN 9
+/* mkdir -p, for a store's directory (mode 0700). */
+int hd__fs_make_dirs(const char *dir, hd_error *err);
 /* Begin a transaction, following a map grown by another process. */
 int hd__fs_txn_begin(hd_feedstore *fs, bool write, MDB_txn **out,
                      hd_error *err);

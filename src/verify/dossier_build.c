@@ -38,8 +38,15 @@ int hd_verify_env_prepare(hd_verify_env *env, hd_error *err)
 
     memset(env->feeds, 0, sizeof(env->feeds));
     env->max_seq = 0;
+    if (!env->view_seq && env->cs) {
+        rc = hd__verify_feeds_current(env, err);
+        if (rc)
+            return rc;
+    }
     rc = hd_feedstore_deliveries(env->fs, note_delivery, env, err);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    return hd__verify_view_present(env, err);
 }
 
 typedef struct add_ctx {

@@ -4,6 +4,16 @@
 
 #include <hedui/verify.h>
 
+/* Refuse a feed store behind the case store (view_check.c): one that
+ * lacks a delivery the case store has accepted, since a verification of
+ * the latest state would silently read older records. HD_ENOTFOUND with
+ * both seqs in the message. Called before the view is pinned, so that
+ * the view covers every delivery the case store had. */
+int hd__verify_feeds_current(const hd_verify_env *env, hd_error *err);
+/* Refuse a view (env->view_seq, a replay) beyond the deliveries the feed
+ * store holds (env->max_seq): HD_ENOTFOUND. */
+int hd__verify_view_present(const hd_verify_env *env, hd_error *err);
+
 /* Add the records of one person (feeds of `only_mask`) to the dossier as
  * `member` (-1: not a member). Counts them in *records_read (may be
  * NULL). */

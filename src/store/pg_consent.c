@@ -158,6 +158,7 @@ static int app_put_many(hd_casestore *cs, const hd_application_row *rows,
     int rc = 0;
 
     for (int i = 0; rc == 0 && i < count; i++) {
+        rcs[i] = 0;
         if (app_params_fill(&p[i], &rows[i]))
             rc = hd_error_set(err, HD_ENOMEM, "out of memory");
         values[i] = p[i].v;
@@ -306,6 +307,7 @@ static int consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
     int rc;
 
     for (int i = 0; i < count; i++) {
+        rcs[i] = 0;
         consent_params_fill(&p[i], &rows[i]);
         values[i] = p[i].v;
     }

@@ -559,28 +559,6 @@ int hd_feedstore_delivery_stats(hd_fs_load_stats *out, hd_feedstore *fs,
     return rc;
 }
 
-int hd_feedstore_deliveries(hd_feedstore *fs,
-                            int (*fn)(const hd_fs_delivery *d, void *payload),
-                            void *payload, hd_error *err)
-{
-    MDB_txn *txn = NULL;
-    uint32_t latest = 0;
-    int rc = hd__fs_read_begin(fs, &txn, err);
-
-    if (rc == 0)
-        rc = hd__fs_cache_refresh(fs, txn, &latest, err);
-    hd__fs_read_end(fs, txn);
-    if (rc)
-        return rc;
-    /* Entries never move, so fn may call back into the store. */
-    for (uint32_t s = 1; s <= latest; s++) {
-        rc = fn(&hd__fs_entry_at(fs, s)->d, payload);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 int hd_feedstore_latest(uint32_t *out, hd_feedstore *fs, hd_error *err)
 {
     MDB_txn *txn = NULL;
@@ -593,6 +571,24 @@ int hd_feedstore_latest(uint32_t *out, hd_feedstore *fs, hd_error *err)
     if (rc == 0)
         *out = latest;
     return rc;
+}
+
+int hd_feedstore_deliveries(hd_feedstore *fs,
+                            int (*fn)(const hd_fs_delivery *d, void *payload),
+                            void *payload, hd_error *err)
+{
+    uint32_t latest = 0;
+    int rc = hd_feedstore_latest(&latest, fs, err);
+
+    if (rc)
+        return rc;
+    /* Entries never move, so fn may call back into the store. */
+    for (uint32_t s = 1; s <= latest; s++) {
+        rc = fn(&hd__fs_entry_at(fs, s)->d, payload);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 int hd_feedstore_view_at(hd_fs_view *out, hd_feedstore *fs, int64_t at,

@@ -202,67 +202,6 @@ static int execute(hd_casestore *cs, const char *sql, int n,
     return 0;
 }
 
-/* Read the results of a pipeline's `count` statements and its sync. */
-static int pipeline_results(pg_store *s, int count, PGresult **results,
-                            hd_error *err)
-{
-    PGresult *res;
-    int rc = 0;
-
-    for (int i = 0; i < count; i++) {
-        res = PQgetResult(s->conn);
-        if (rc == 0 && !ok_status(res))
-            rc = hd__pg_error(&s->base, res, err, "statement failed");
-        if (rc == 0)
-            results[i] = res;
-        else
-            PQclear(res);
-        /* Each statement's results end with a NULL. */
-        while ((res = PQgetResult(s->conn)) != NULL)
-            PQclear(res);
-    }
-    res = PQgetResult(s->conn);
-    if (rc == 0 && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
-        rc = hd__pg_error(&s->base, res, err, "pipeline out of step");
-    PQclear(res);
-    return rc;
-}
-
-int hd__pg_pipeline(hd_casestore *cs, const char *sql, int n, int count,
-                    const char *const *const *values, PGresult **results,
-                    hd_error *err)
-{
-    pg_store *s = backend(cs);
-    char name[16];
-    int rc = hd__pg_copy_flush(cs, err);
-
-    for (int i = 0; i < count; i++)
-        results[i] = NULL;
-    if (rc == 0)
-        rc = prepare(s, sql, n, name, err);
-    if (rc == HD_ELIMIT)
-        return hd_error_set(err, HD_ELIMIT,
-                            "case store: too many statements to prepare");
-    if (rc)
-        return rc;
-    if (!PQenterPipelineMode(s->conn))
-        return hd__pg_error(cs, NULL, err, "cannot enter pipeline mode");
-    for (int i = 0; rc == 0 && i < count; i++)
-        if (!PQsendQueryPrepared(s->conn, name, n, values[i], NULL, NULL, 0))
-            rc = hd__pg_error(cs, NULL, err, "cannot send a statement");
-    if (rc == 0 && !PQpipelineSync(s->conn))
-        rc = hd__pg_error(cs, NULL, err, "cannot send a statement");
-    if (rc == 0)
-        rc = pipeline_results(s, count, results, err);
-    PQexitPipelineMode(s->conn);
-    if (rc)
-        for (int i = 0; i < count; i++) {
-            PQclear(results[i]);
-            results[i] = NULL;
-        }
-    return rc;
-}
-
 int hd__pg_query(hd_casestore *cs, const char *sql, int n,
                  const char *const *values, const int *lengths,
                  const int *formats, PGresult **out, hd_error *err)
@@ -271,10 +210,9 @@ int hd__pg_query(hd_casestore *cs, const char *sql, int n,
     return rc ? rc : execute(cs, sql, n, values, lengths, formats, out, err);
 }
 
-int hd__pg_write(hd_casestore *cs, const char *sql, int n,
-                 const char *const *values, PGresult **out, hd_error *err)
+int hd__pg_exec(hd_casestore *cs, const char *sql, hd_error *err)
 {
-    return execute(cs, sql, n, values, NULL, NULL, out, err);
+    return run(backend(cs), sql, err);
 }
 
 int hd__pg_each(hd_casestore *cs, const char *sql, int n,

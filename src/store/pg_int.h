@@ -39,25 +39,9 @@ int hd__pg_query(hd_casestore *cs, const char *sql, int n,
                  const char *const *values, const int *lengths,
                  const int *formats, PGresult **out, hd_error *err);
 
-/* As hd__pg_query with text parameters, without first sending the COPY
- * buffers: for a write that cannot depend on the rows waiting there (an
- * insert into a table no buffer feeds), so that a bulk writer's rows
- * keep collecting. */
-int hd__pg_write(hd_casestore *cs, const char *sql, int n,
-                 const char *const *values, PGresult **out, hd_error *err);
-
-/*
- * One prepared statement run `count` times, with values[i] as the i-th
- * run's `n` text parameters, in one round trip (libpq's pipeline mode):
- * for a bulk write whose statements each need their own answer.
- * results[i] gets each result (PQclear them). The first failure fails
- * the whole (the later statements are not run) and frees the results.
- * Keep `count` to a thousand or so: the results wait in socket buffers
- * until all are sent.
- */
-int hd__pg_pipeline(hd_casestore *cs, const char *sql, int n, int count,
-                    const char *const *const *values, PGresult **results,
-                    hd_error *err);
+/* Statements without parameters, several at once (the simple query
+ * protocol), after the COPY buffers are sent. */
+int hd__pg_exec(hd_casestore *cs, const char *sql, hd_error *err);
 
 /*
  * A query whose rows may be many: read through a cursor, `batch` rows a
@@ -86,7 +70,7 @@ int hd__pg_atomic_end(hd_casestore *cs, int rc, hd_error *err);
 /*
  * COPY buffers: rows for `copy_sql` ("COPY table (columns) FROM STDIN"),
  * in COPY's text format, sent when the buffer is large, before the next
- * statement on the connection (but hd__pg_write), and at commit; outside
+ * statement on the connection, and at commit; outside
  * a transaction, at once. A buffer belongs to the
  * store; `copy_sql` must live as long as the program. Add fields with
  * hd__pg_copy_text/int/null/bytea, then end the row.

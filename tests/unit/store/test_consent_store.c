@@ -352,6 +352,42 @@ static void puts_in_batches(void **state)
                          cs, apps, HD_CASESTORE_BATCH + 1, rcs, stored, &err),
                      HD_EINVAL);
 
+    /* A full batch: new ones, one already there, one other under a known
+     * number, and numbers given twice. */
+    {
+        static hd_application_row big[HD_CASESTORE_BATCH];
+        static char nos[HD_CASESTORE_BATCH][16], jsons[HD_CASESTORE_BATCH][32];
+        static int brcs[HD_CASESTORE_BATCH];
+        static bool bstored[HD_CASESTORE_BATCH];
+        int n = HD_CASESTORE_BATCH, news = 0;
+
+        for (int i = 0; i < n; i++) {
+            big[i] = apps[0];
+            /* i and i + 100 share a number (and content) below 100 */
+            snprintf(nos[i], sizeof(nos[i]), "M-%d", i % 400);
+            snprintf(jsons[i], sizeof(jsons[i]), "{\"m\":%d}", i % 400);
+            big[i].application_no = nos[i];
+            big[i].json = jsons[i];
+        }
+        big[7].application_no = "N-1"; /* the same as stored */
+        big[7].json = "{\"n\":1}";
+        big[9].application_no = "N-2"; /* another */
+        big[9].json = "{\"n\":9}";
+        big[450].json = "{\"m\":\"other\"}"; /* 450 shares 50's number */
+        assert_int_equal(
+            hd_casestore_application_put_many(cs, big, n, brcs, bstored, &err),
+            0);
+        for (int i = 0; i < n; i++)
+            news += bstored[i];
+        /* M-0 .. M-399 each once (M-7 and M-9 by rows 407 and 409) */
+        assert_int_equal(news, 400);
+        assert_true(bstored[407] && bstored[409]);
+        assert_true(bstored[0] && !bstored[400] && brcs[400] == 0);
+        assert_true(!bstored[7] && brcs[7] == 0);
+        assert_true(!bstored[9] && brcs[9] == HD_EEXISTS);
+        assert_true(bstored[50] && !bstored[450] && brcs[450] == HD_EEXISTS);
+    }
+
     cons[0] = consent("C-1", "330106198001011235", "{\"c\":1}");
     cons[1] = consent("C-1", "330106198001011235", "{\"c\":2}");
     cons[2] = consent("C-2", "110101199001011234", "{\"c\":3}");

@@ -18,10 +18,15 @@ typedef struct hd_cli_globals {
 typedef int (*hd_cli_run_fn)(const hd_cli_globals *globals, int argc,
                              char **argv);
 
+/* What a command reads besides the case store: with a PostgreSQL --db
+ * these must be named (--feeds, --key), since a URL implies no path. */
+enum { HD_CLI_FEEDS = 1, HD_CLI_KEY = 2 };
+
 typedef struct hd_cli_command {
     const char *name;
     const char *summary;
     hd_cli_run_fn run;
+    unsigned needs; /* HD_CLI_FEEDS | HD_CLI_KEY */
 } hd_cli_command;
 
 /* The feed store directory: --feeds, or the case store path + ".feeds". */

@@ -5,17 +5,22 @@
 #include <string.h>
 
 static const hd_cli_command commands[] = {
-    {"gen", "generate a synthetic population", hd_cmd_gen},
-    {"ingest", "load department deliveries", hd_cmd_ingest},
-    {"status", "show what is loaded, per feed", hd_cmd_status},
-    {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine},
-    {"policy", "import, export and show policies", hd_cmd_policy},
-    {"consent", "import, revoke and list authorizations", hd_cmd_consent},
-    {"apply", "import applications", hd_cmd_apply},
-    {"verify", "verify an application, or a whole roll", hd_cmd_verify},
-    {"report", "write the report of a verified application", hd_cmd_report},
-    {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds},
-    {"help", "show this help", NULL},
+    {"gen", "generate a synthetic population", hd_cmd_gen, 0},
+    {"ingest", "load department deliveries", hd_cmd_ingest, HD_CLI_FEEDS},
+    {"status", "show what is loaded, per feed", hd_cmd_status, HD_CLI_FEEDS},
+    {"quarantine", "list rows set aside by ingest", hd_cmd_quarantine,
+     HD_CLI_FEEDS},
+    {"policy", "import, export and show policies", hd_cmd_policy, 0},
+    {"consent", "import, revoke and list authorizations", hd_cmd_consent,
+     HD_CLI_KEY},
+    {"apply", "import applications", hd_cmd_apply, 0},
+    {"verify", "verify an application, or a whole roll", hd_cmd_verify,
+     HD_CLI_FEEDS | HD_CLI_KEY},
+    {"report", "write the report of a verified application", hd_cmd_report,
+     HD_CLI_FEEDS | HD_CLI_KEY},
+    {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds,
+     HD_CLI_FEEDS},
+    {"help", "show this help", NULL, 0},
 };
 
 static void usage(FILE *out)
@@ -29,17 +34,20 @@ static void usage(FILE *out)
 
 /* The feed store and the node key are files of this server: next to a
  * SQLite case store by default, but a PostgreSQL URL says nothing about
- * where they are, so they must be named. */
-static bool stores_named(const hd_cli_globals *globals, const char *command)
+ * where they are, so a command that reads them must be told. */
+static bool stores_named(const hd_cli_globals *globals,
+                         const hd_cli_command *command)
 {
-    if (!hd_casestore_is_url(globals->db_path) || !strcmp(command, "gen"))
-        return true;
-    if (globals->feeds_dir && globals->key_path)
+    bool feeds = !(command->needs & HD_CLI_FEEDS) || globals->feeds_dir;
+    bool key = !(command->needs & HD_CLI_KEY) || globals->key_path;
+
+    if (!hd_casestore_is_url(globals->db_path) || (feeds && key))
         return true;
     fprintf(stderr,
-            "hedui: with a PostgreSQL case store (--db %s), name this "
-            "server's feed store and node key: --feeds DIR --key FILE\n",
-            "postgresql://...");
+            "hedui %s: with a PostgreSQL case store (--db postgresql://...), "
+            "name this server's %s%s%s\n",
+            command->name, feeds ? "" : "feed store (--feeds DIR)",
+            feeds || key ? "" : " and ", key ? "" : "node key (--key FILE)");
     return false;
 }
 
@@ -77,7 +85,7 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (!stores_named(&globals, commands[c].name))
+        if (!stores_named(&globals, &commands[c]))
             return 2;
         return commands[c].run(&globals, argc - i, argv + i);
     }

@@ -140,6 +140,8 @@ static int write_case_store(load_state *st, hd_error *err)
     return rc;
 }
 
+/* Commit the load and record it: 0, or 1 when another process committed
+ * the same delivery first (nothing of this load is kept), or an error. */
 static int commit_load(load_state *st, hd_error *err)
 {
     hd_buf blob;
@@ -163,6 +165,12 @@ static int commit_load(load_state *st, hd_error *err)
     rc = hd_fs_load_commit(st->load, blob.ptr, blob.len, &seq, &stats, err);
     st->load = NULL;
     hd_buf_release(&blob);
+    if (rc == HD_EEXISTS) {
+        /* Another process sharing the feed store committed this delivery
+         * while we read it: theirs counts. */
+        hd_error_clear(err);
+        return 1;
+    }
     if (rc)
         return rc;
 
@@ -299,6 +307,13 @@ static read_result read_phase(hd__delivery *j)
         meta.feed_mask |= 1u << st->manifest.files[i].feed->id;
     rc = hd_fs_load_begin(&st->load, st->ing->fs, &meta, st->opt->memory_budget,
                           st->opt->tmpdir, &j->err);
+    if (rc == HD_EEXISTS) {
+        /* Committed since find_loaded looked: by the same delivery given
+         * earlier in this batch, or by another process. */
+        hd_error_clear(&j->err);
+        rc = find_loaded(&j->known, st, &j->err);
+        return rc > 0 ? READ_ALREADY_LOADED : READ_FAILED;
+    }
     if (rc)
         return READ_FAILED;
     for (int i = 0; i < st->manifest.file_count; i++) {
@@ -340,7 +355,11 @@ int hd__delivery_finish(hd__delivery *j, hd_ingest_outcome *outcome,
             rc = commit_load(st, err);
             if (rc == 0)
                 *outcome = HD_INGEST_LOADED;
-            return rc;
+            if (rc <= 0)
+                return rc;
+            rc = find_loaded(&j->known, st, err);
+            if (rc < 0)
+                return rc;
         }
         hd_fs_load_abort(st->load);
         st->load = NULL;

@@ -16,8 +16,9 @@
 #     policy imports at once (two versions, numbered apart).
 #
 # The concurrent writer of part 3 is a psql session that holds its
-# transaction open, so that hedui's statement provably runs while the
-# other is uncommitted. Runs only as @postgresql.
+# transaction open until hedui's statement is seen waiting for its lock
+# (pg_stat_activity), so that the race is the same on every run. Runs
+# only as @postgresql.
 set -euo pipefail
 hedui=$1
 src=${HEDUI_SOURCE_DIR:?}
@@ -104,29 +105,49 @@ theirs=${mine/\"applied_on\":\"/\"note\":\"theirs\",\"applied_on\":\"}
 no=$(sed 's/.*"application_no":"\([^"]*\)".*/\1/' <<<"$mine")
 printf '%s\n' "$mine" >"$work/mine.jsonl"
 
-# Another writer inserts the number and commits after two seconds.
-hold() { # SQL to run before the sleep, then COMMIT or ROLLBACK
-    psql -X -q -v ON_ERROR_STOP=1 -d "$url" >/dev/null <<SQL
-BEGIN;
-$1;
-SELECT pg_sleep(2);
-$2;
-SQL
+# The other writer: a psql session fed through a FIFO, which keeps its
+# transaction open until told how to end it.
+holder_start() { # SQL to run in a transaction left open
+    rm -f "$work/fifo"
+    mkfifo "$work/fifo"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$url" <"$work/fifo" >"$work/holder.out" 2>&1 &
+    holder=$!
+    exec 3>"$work/fifo"
+    printf 'BEGIN;\n%s;\n' "$1" >&3
+    wait_for "application_name = 'psql' AND state = 'idle in transaction'" ||
+        fail "the other writer did not take its row: $(cat "$work/holder.out")"
 }
+holder_end() { # COMMIT or ROLLBACK
+    printf '%s;\n' "$1" >&3
+    exec 3>&-
+    wait "$holder" || fail "the other writer failed: $(cat "$work/holder.out")"
+}
+# Until a session of the cluster matches WHERE (30 s at most).
+wait_for() {
+    for _ in $(seq 300); do
+        [ "$(db_query "$db" "SELECT count(*) FROM pg_stat_activity WHERE $1")" -gt 0 ] &&
+            return 0
+        sleep 0.1
+    done
+    return 1
+}
+# hedui's statement is blocked on the other writer's row.
+hedui_waits() { # the start of its statement
+    wait_for "application_name = 'hedui' AND wait_event_type = 'Lock' AND query LIKE '$1%'"
+}
+
 sql_theirs=$(printf "INSERT INTO application (application_no, program, region, applied_on, json, recorded_at) VALUES ('%s', 'dibao', '620104', '2026-11-20', '%s', 1)" \
     "$no" "${theirs//\'/\'\'}")
-hold "$sql_theirs" COMMIT &
-other=$!
-sleep 0.5
-start=$(date +%s%N)
+holder_start "$sql_theirs"
 rc=0
-hedui_on "$db" apply import "$work/mine.jsonl" >"$work/mine.out" 2>&1 || rc=$?
-waited=$((($(date +%s%N) - start) / 1000000))
-wait $other
+hedui_on "$db" apply import "$work/mine.jsonl" >"$work/mine.out" 2>&1 &
+mine_pid=$!
+hedui_waits "INSERT INTO application" || fail "hedui did not wait for the other writer"
+holder_end COMMIT
+wait $mine_pid || rc=$?
 [ $rc = 1 ] || { cat "$work/mine.out"; fail "a conflicting writer: exit $rc, not 1"; }
 grep -q "already recorded with other content" "$work/mine.out" ||
     fail "no clear conflict message: $(cat "$work/mine.out")"
-[ "$waited" -ge 1000 ] || fail "hedui did not wait for the other writer (${waited} ms)"
 stored=$(db_query "$db" "SELECT json FROM application WHERE application_no = '$no'")
 [ "$stored" = "$theirs" ] || fail "the first writer's application was not kept"
 
@@ -134,12 +155,12 @@ stored=$(db_query "$db" "SELECT json FROM application WHERE application_no = '$n
 no2=${no/990000-/990001-}
 mine2=${mine/$no/$no2}
 printf '%s\n' "$mine2" >"$work/mine2.jsonl"
-hold "${sql_theirs/$no/$no2}" ROLLBACK &
-other=$!
-sleep 0.5
-hedui_on "$db" apply import "$work/mine2.jsonl" >"$work/mine2.out" 2>&1 ||
-    { cat "$work/mine2.out"; fail "hedui's writer after a rollback"; }
-wait $other
+holder_start "${sql_theirs/$no/$no2}"
+hedui_on "$db" apply import "$work/mine2.jsonl" >"$work/mine2.out" 2>&1 &
+mine_pid=$!
+hedui_waits "INSERT INTO application" || fail "hedui did not wait for the other writer"
+holder_end ROLLBACK
+wait $mine_pid || { cat "$work/mine2.out"; fail "hedui's writer after a rollback"; }
 grep -q "stored 1" "$work/mine2.out" || fail "not stored: $(cat "$work/mine2.out")"
 stored=$(db_query "$db" "SELECT json FROM application WHERE application_no = '$no2'")
 [ "$stored" = "$mine2" ] || fail "hedui's application was not stored as given"
@@ -150,12 +171,12 @@ auth=$(head -n 1 "$work/pop/authorizations.jsonl" |
     sed 's/.*"authorization_id":"\([^"]*\)".*/\1/')
 pid=$(head -n 1 "$work/pop/authorizations.jsonl" |
     sed 's/.*"pid":"\([0-9X]*\)".*/\1/')
-hold "UPDATE consent SET revoked_at = 1, revoked_reason = 'first' WHERE authorization_id = '$auth'" COMMIT &
-other=$!
-sleep 0.5
-hedui_on "$db" consent revoke "$auth" --reason second >"$work/revoke.out" 2>&1 ||
-    { cat "$work/revoke.out"; fail "the second revocation failed"; }
-wait $other
+holder_start "UPDATE consent SET revoked_at = 1, revoked_reason = 'first' WHERE authorization_id = '$auth'"
+hedui_on "$db" consent revoke "$auth" --reason second >"$work/revoke.out" 2>&1 &
+mine_pid=$!
+hedui_waits "UPDATE consent" || fail "the second revocation did not wait"
+holder_end COMMIT
+wait $mine_pid || { cat "$work/revoke.out"; fail "the second revocation failed"; }
 reason=$(db_query "$db" "SELECT revoked_reason FROM consent WHERE authorization_id = '$auth'")
 [ "$reason" = first ] || fail "the first revocation was overwritten: $reason"
 hedui_on "$db" consent list "$pid" | grep -q "$auth" ||

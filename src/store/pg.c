@@ -56,12 +56,8 @@ static pg_store *backend(hd_casestore *cs)
     return (pg_store *)cs;
 }
 
-PGconn *hd__pg_conn(hd_casestore *cs)
-{
-    return cs && cs->ops == &pg_ops ? backend(cs)->conn : NULL;
-}
-
-bool hd__pg_in_txn(hd_casestore *cs)
+/* Inside a transaction: the caller's, or one of this file's own. */
+static bool in_txn(hd_casestore *cs)
 {
     pg_store *s = backend(cs);
     return s->in_txn || s->atomic_own || s->each_own;
@@ -174,8 +170,7 @@ static int prepare(pg_store *s, const char *sql, int n, char name[16],
 }
 
 static int execute(hd_casestore *cs, const char *sql, int n,
-                   const char *const *values, const int *lengths,
-                   const int *formats, PGresult **out, hd_error *err)
+                   const char *const *values, PGresult **out, hd_error *err)
 {
     pg_store *s = backend(cs);
     PGresult *res;
@@ -185,11 +180,11 @@ static int execute(hd_casestore *cs, const char *sql, int n,
     if (out)
         *out = NULL;
     if (rc == HD_ELIMIT) /* no room to keep it: run it once, unprepared */
-        res = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 0);
+        res = PQexecParams(s->conn, sql, n, NULL, values, NULL, NULL, 0);
     else if (rc)
         return rc;
     else
-        res = PQexecPrepared(s->conn, name, n, values, lengths, formats, 0);
+        res = PQexecPrepared(s->conn, name, n, values, NULL, NULL, 0);
     if (!ok_status(res)) {
         rc = hd__pg_error(cs, res, err, "statement failed");
         PQclear(res);
@@ -203,11 +198,10 @@ static int execute(hd_casestore *cs, const char *sql, int n,
 }
 
 int hd__pg_query(hd_casestore *cs, const char *sql, int n,
-                 const char *const *values, const int *lengths,
-                 const int *formats, PGresult **out, hd_error *err)
+                 const char *const *values, PGresult **out, hd_error *err)
 {
     int rc = hd__pg_copy_flush(cs, err);
-    return rc ? rc : execute(cs, sql, n, values, lengths, formats, out, err);
+    return rc ? rc : execute(cs, sql, n, values, out, err);
 }
 
 int hd__pg_exec(hd_casestore *cs, const char *sql, hd_error *err)
@@ -221,7 +215,7 @@ int hd__pg_each(hd_casestore *cs, const char *sql, int n,
                 void *payload, hd_error *err)
 {
     pg_store *s = backend(cs);
-    bool own = !hd__pg_in_txn(cs);
+    bool own = !in_txn(cs);
     char cursor[32], fetch[64], close_sql[48];
     hd_buf decl;
     PGresult *res = NULL;
@@ -290,7 +284,7 @@ int hd__pg_atomic_begin(hd_casestore *cs, hd_error *err)
     pg_store *s = backend(cs);
     int rc = 0;
 
-    if (!hd__pg_in_txn(cs)) {
+    if (!in_txn(cs)) {
         rc = run(s, "BEGIN", err);
         s->atomic_own = rc == 0;
     }
@@ -451,7 +445,7 @@ int hd__pg_copy_row_end(hd_casestore *cs, hd_buf *b, hd_error *err)
         return 0;
     /* Outside a transaction a row is written at once (a COPY is a
      * statement, whole or not at all), as an INSERT would be. */
-    if (!hd__pg_in_txn(cs))
+    if (!in_txn(cs))
         return hd__pg_copy_flush(cs, err);
     /* Every buffer, earlier ones first: a later table may refer to their
      * rows. */

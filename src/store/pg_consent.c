@@ -199,7 +199,7 @@ static int compare_unstored(hd_casestore *cs, const batch_kind *kind, int count,
         return wanted ? hd_error_set(err, HD_ENOMEM, "out of memory") : 0;
     }
     const char *v[3] = {cols[0].ptr, cols[kind->json_column].ptr, list.ptr};
-    rc = hd__pg_query(cs, kind->same_sql, 3, v, NULL, NULL, &res, err);
+    rc = hd__pg_query(cs, kind->same_sql, 3, v, &res, err);
     hd_buf_release(&list);
     if (rc)
         return rc;
@@ -244,8 +244,8 @@ static int insert_new(hd_casestore *cs, const batch_kind *kind, int count,
         stored[i] = false;
     }
     if (rc == 0)
-        rc = hd__pg_query(cs, kind->insert_sql, kind->columns, params, NULL,
-                          NULL, &res, err);
+        rc = hd__pg_query(cs, kind->insert_sql, kind->columns, params, &res,
+                          err);
     if (rc == 0)
         rc = note_stored(res, values, count, stored, err);
     PQclear(res);
@@ -370,11 +370,9 @@ int hd__pg_application_get(hd_casestore *cs, const char *application_no,
     hd_application_row row;
     int rc, count;
 
-    rc = hd__pg_query(cs, sql_app_members, 1, &application_no, NULL, NULL,
-                      &members, err);
+    rc = hd__pg_query(cs, sql_app_members, 1, &application_no, &members, err);
     if (rc == 0)
-        rc = hd__pg_query(cs, sql_app_get, 1, &application_no, NULL, NULL, &res,
-                          err);
+        rc = hd__pg_query(cs, sql_app_get, 1, &application_no, &res, err);
     if (rc)
         goto out;
     if (PQntuples(res) == 0) {
@@ -486,7 +484,7 @@ int hd__pg_consent_revoke(hd_casestore *cs, const char *authorization_id,
     char when[24];
     const char *v[3] = {authorization_id, hd__pg_itoa(when, at), reason};
     PGresult *res;
-    int rc = hd__pg_query(cs, sql_consent_revoke, 3, v, NULL, NULL, &res, err);
+    int rc = hd__pg_query(cs, sql_consent_revoke, 3, v, &res, err);
 
     if (rc)
         return rc;
@@ -496,8 +494,7 @@ int hd__pg_consent_revoke(hd_casestore *cs, const char *authorization_id,
         return 0;
     /* Nothing changed: revoked already (the first revocation stands), or
      * unknown. */
-    rc = hd__pg_query(cs, sql_consent_exists, 1, &authorization_id, NULL, NULL,
-                      &res, err);
+    rc = hd__pg_query(cs, sql_consent_exists, 1, &authorization_id, &res, err);
     if (rc)
         return rc;
     if (PQntuples(res) == 0)
@@ -543,7 +540,7 @@ int hd__pg_consents(hd_casestore *cs, const char *pid,
                            err);
     /* One person's few: one round trip, no cursor. */
     PGresult *res;
-    int rc = hd__pg_query(cs, sql_consents_one, 1, &pid, NULL, NULL, &res, err);
+    int rc = hd__pg_query(cs, sql_consents_one, 1, &pid, &res, err);
     for (int r = 0; rc == 0 && r < PQntuples(res); r++)
         rc = each_consent(res, r, &w);
     PQclear(res);

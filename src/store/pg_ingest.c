@@ -69,7 +69,7 @@ static int insert_feed_log(hd_casestore *cs, const char *ingest_id, int pos,
                         hd__pg_itoa(n[2], f->rows_loaded),
                         hd__pg_itoa(n[3], f->rows_quarantined),
                         hd__pg_itoa(n[4], f->rows_live)};
-    int rc = hd__pg_query(cs, sql_feed_insert, 7, v, NULL, NULL, NULL, err);
+    int rc = hd__pg_query(cs, sql_feed_insert, 7, v, NULL, err);
 
     for (int r = 0; rc == 0 && r < HD_REJECT_COUNT_; r++) {
         const char *rv[4];
@@ -79,7 +79,7 @@ static int insert_feed_log(hd_casestore *cs, const char *ingest_id, int pos,
         rv[1] = f->feed->name;
         rv[2] = hd_reject_name((hd_reject)r);
         rv[3] = hd__pg_itoa(n[0], f->quarantined_by_reason[r]);
-        rc = hd__pg_query(cs, sql_reject_insert, 4, rv, NULL, NULL, NULL, err);
+        rc = hd__pg_query(cs, sql_reject_insert, 4, rv, NULL, err);
     }
     return rc;
 }
@@ -110,7 +110,7 @@ int hd__pg_log_ingest(hd_casestore *cs, const hd_ingest_log *log, hd_error *err)
     rc = hd__pg_atomic_begin(cs, err);
     if (rc)
         return rc;
-    rc = hd__pg_query(cs, sql_log_insert, 10, v, NULL, NULL, &res, err);
+    rc = hd__pg_query(cs, sql_log_insert, 10, v, &res, err);
     for (int i = 0; rc == 0 && i < log->feed_count; i++)
         rc = insert_feed_log(cs, PQgetvalue(res, 0, 0), i, &log->feeds[i], err);
     PQclear(res);
@@ -121,8 +121,7 @@ int hd__pg_delivery_accepted(hd_casestore *cs, const char *delivery_id,
                              hd_error *err)
 {
     PGresult *res;
-    int rc =
-        hd__pg_query(cs, sql_accepted, 1, &delivery_id, NULL, NULL, &res, err);
+    int rc = hd__pg_query(cs, sql_accepted, 1, &delivery_id, &res, err);
 
     if (rc)
         return rc;
@@ -136,7 +135,7 @@ static int read_feed_logs(hd_casestore *cs, const char *id, hd_ingest_log *log,
 {
     int max = (int)(sizeof(log->feeds) / sizeof(log->feeds[0]));
     PGresult *res;
-    int rc = hd__pg_query(cs, sql_log_feeds, 1, &id, NULL, NULL, &res, err);
+    int rc = hd__pg_query(cs, sql_log_feeds, 1, &id, &res, err);
 
     if (rc)
         return rc;
@@ -155,7 +154,7 @@ static int read_feed_logs(hd_casestore *cs, const char *id, hd_ingest_log *log,
     }
     PQclear(res);
 
-    rc = hd__pg_query(cs, sql_log_rejects, 1, &id, NULL, NULL, &res, err);
+    rc = hd__pg_query(cs, sql_log_rejects, 1, &id, &res, err);
     if (rc)
         return rc;
     for (int r = 0; r < PQntuples(res); r++) {
@@ -312,7 +311,7 @@ int hd__pg_feed_status(hd_casestore *cs, hd_feed_status *out, int out_count,
         memset(&out[i], 0, sizeof(out[i]));
         out[i].feed = &hd_feeds[i];
     }
-    rc = hd__pg_query(cs, sql_status, 0, NULL, NULL, NULL, &res, err);
+    rc = hd__pg_query(cs, sql_status, 0, NULL, &res, err);
     if (rc)
         return rc;
     /* Rows come by feed, then seq: the last one of a feed is its latest

@@ -18,26 +18,21 @@
 
 #include <libpq-fe.h>
 
-/* The libpq connection of a PostgreSQL case store, NULL for another
- * backend. */
-PGconn *hd__pg_conn(hd_casestore *cs);
-
 /* Map a failed result (or, with res NULL, the connection's last error) to
  * an hd error: "case store: <what>: <server message>". */
 int hd__pg_error(hd_casestore *cs, const PGresult *res, hd_error *err,
                  const char *what);
 
 /*
- * Run `sql` with `n` text parameters (NULL values are SQL NULL; lengths
- * and formats may be NULL: NUL-terminated text). The statement is
+ * Run `sql` with `n` text parameters (NUL-terminated; NULL values are
+ * SQL NULL). The statement is
  * prepared once per connection (found by the address of `sql`, which
  * must live as long as the program) and executed. *out gets the result
  * on success (PQclear it), or is NULL when `out` is NULL (the result is
  * dropped). Commands and queries both end here.
  */
 int hd__pg_query(hd_casestore *cs, const char *sql, int n,
-                 const char *const *values, const int *lengths,
-                 const int *formats, PGresult **out, hd_error *err);
+                 const char *const *values, PGresult **out, hd_error *err);
 
 /* Statements without parameters, several at once (the simple query
  * protocol), after the COPY buffers are sent. */
@@ -84,9 +79,6 @@ void hd__pg_copy_bytea(hd_buf *b, const void *data, size_t len);
 int hd__pg_copy_row_end(hd_casestore *cs, hd_buf *b, hd_error *err);
 /* Send every waiting COPY buffer now. */
 int hd__pg_copy_flush(hd_casestore *cs, hd_error *err);
-
-/* Is the store inside a transaction begun by hd_casestore_begin? */
-bool hd__pg_in_txn(hd_casestore *cs);
 
 /* Values from a result: text ("" for NULL), NULL-preserving text, int. */
 const char *hd__pg_text(const PGresult *res, int row, int col);

@@ -29,10 +29,10 @@ static int put(hd_casestore *cs, int64_t *version_out, const char *source,
     PGresult *res;
     int64_t latest = 0;
     char version[24], at[24];
-    int rc = hd__pg_query(cs, sql_lock, 0, NULL, NULL, NULL, NULL, err);
+    int rc = hd__pg_query(cs, sql_lock, 0, NULL, NULL, err);
 
     if (rc == 0)
-        rc = hd__pg_query(cs, sql_latest_hash, 0, NULL, NULL, NULL, &res, err);
+        rc = hd__pg_query(cs, sql_latest_hash, 0, NULL, &res, err);
     if (rc)
         return rc;
     if (PQntuples(res) == 1) {
@@ -45,7 +45,7 @@ static int put(hd_casestore *cs, int64_t *version_out, const char *source,
     PQclear(res);
     const char *v[5] = {hd__pg_itoa(version, latest + 1),
                         hd__pg_itoa(at, imported_at), source, sha256, content};
-    rc = hd__pg_query(cs, sql_insert, 5, v, NULL, NULL, NULL, err);
+    rc = hd__pg_query(cs, sql_insert, 5, v, NULL, err);
     if (rc == 0 && version_out)
         *version_out = latest + 1;
     return rc;
@@ -73,7 +73,7 @@ int hd__pg_policy_get(hd_casestore *cs, char **out, int64_t *version_out,
     const char *v[1] = {hd__pg_itoa(number, version)};
     PGresult *res;
     int rc = hd__pg_query(cs, version ? sql_get : sql_get_latest,
-                          version ? 1 : 0, v, NULL, NULL, &res, err);
+                          version ? 1 : 0, v, &res, err);
 
     if (rc)
         return rc;

@@ -106,8 +106,8 @@ int hd__pg_verification_latest(hd_casestore *cs, const char *application_no,
                                void *payload, hd_error *err)
 {
     PGresult *res;
-    int rc = hd__pg_query(cs, sql_verification_latest, 1, &application_no, NULL,
-                          NULL, &res, err);
+    int rc = hd__pg_query(cs, sql_verification_latest, 1, &application_no, &res,
+                          err);
 
     if (rc)
         return rc;

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PREPARED_MAX 96
+#define PREPARED_MAX 256
 #define COPY_MAX 8
 #define COPY_FLUSH_BYTES ((size_t)8 << 20)
 #define CURSOR_BATCH 10000
@@ -670,6 +670,7 @@ static const hd__cs_ops pg_ops = {
     .audit_list = hd__pg_audit_list,
     .verification_add = hd__pg_verification_add,
     .verification_latest = hd__pg_verification_latest,
+    .sql = hd__pg_sql,
 };
 
 int hd__pg_open(hd_casestore **out, const char *url, hd_error *err)

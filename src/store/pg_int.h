@@ -88,6 +88,12 @@ int64_t hd__pg_int(const PGresult *res, int row, int col);
 /* A number as text for a parameter (buf of 24 bytes). */
 const char *hd__pg_itoa(char buf[24], int64_t v);
 
+/* hd__sql on PostgreSQL (pg_sql.c). */
+int hd__pg_sql(hd_casestore *cs, const char *sql, int n,
+               const hd__sql_arg *args, bool many,
+               int (*fn)(const char *const *cols, int ncols, void *payload),
+               void *payload, int64_t *changes, hd_error *err);
+
 /* The areas' operations (pg_ingest.c, pg_policy.c, pg_consent.c,
  * pg_verify.c), put in the backend's table by pg.c. */
 int hd__pg_log_ingest(hd_casestore *cs, const hd_ingest_log *log,

@@ -172,7 +172,119 @@ static const char migration_2[] =
     "CREATE INDEX verification_application ON verification\n"
     "    (application_no, id);\n";
 
-static const char *const migrations[] = {migration_1, migration_2};
+/* Version 3: the service (issue: the verification service): staff and
+ * their sessions, cases and their workflow, corrections, background
+ * batches, and the audit log's hash chain. */
+static const char migration_3[] =
+    /* Staff accounts (src/staff). `password` is an Argon2id string of
+     * libsodium's; `generation` grows on every change of role, region,
+     * password or status, and a session made under an older generation
+     * is void, which is how a role change ends a user's sessions on
+     * every front-end at once. */
+    "CREATE TABLE staff_user (\n"
+    "    username {TEXT} PRIMARY KEY,\n"
+    "    display_name {TEXT} NOT NULL,\n"
+    "    role {TEXT} NOT NULL,\n"
+    "    region {TEXT} NOT NULL,\n"
+    "    password {TEXT} NOT NULL,\n"
+    "    totp_secret {TEXT},\n"
+    "    generation {INT} NOT NULL,\n"
+    "    failed_logins {INT} NOT NULL,\n"
+    "    locked_until {INT} NOT NULL,\n"
+    "    disabled_at {INT},\n"
+    "    created_at {INT} NOT NULL,\n"
+    "    updated_at {INT} NOT NULL\n"
+    ");\n"
+    /* Sessions, shared by every front-end of the store. Only a hash of
+     * the token is kept: a copy of the table opens no session. */
+    "CREATE TABLE staff_session (\n"
+    "    token_hash {TEXT} PRIMARY KEY,\n"
+    "    username {TEXT} NOT NULL REFERENCES staff_user (username),\n"
+    "    generation {INT} NOT NULL,\n"
+    "    created_at {INT} NOT NULL,\n"
+    "    last_seen {INT} NOT NULL,\n"
+    "    ended_at {INT}\n"
+    ");\n"
+    "CREATE INDEX staff_session_user ON staff_session (username);\n"
+    /* A case: one application as it moves through the workflow
+     * (src/cases). `version` grows with each transition, so that of two
+     * users moving one case at once the second finds it moved. Dates
+     * are YYYY-MM-DD. */
+    "CREATE TABLE case_file (\n"
+    "    case_no {TEXT} PRIMARY KEY REFERENCES application (application_no),\n"
+    "    region {TEXT} NOT NULL,\n"
+    "    program {TEXT} NOT NULL,\n"
+    "    state {TEXT} NOT NULL,\n"
+    "    version {INT} NOT NULL,\n"
+    "    opened_by {TEXT} NOT NULL,\n"
+    "    opened_at {INT} NOT NULL,\n"
+    "    updated_at {INT} NOT NULL,\n"
+    "    report_due {TEXT},\n"
+    "    decision_due {TEXT},\n"
+    "    objection_until {TEXT},\n"
+    "    conclusion {TEXT},\n"
+    "    decision {TEXT},\n"
+    "    verification_id {INT}\n"
+    ");\n"
+    "CREATE INDEX case_file_region ON case_file (region, state, case_no);\n"
+    /* Every transition of a case: who, in which role, why. */
+    "CREATE TABLE case_event (\n"
+    "    id {ID},\n"
+    "    case_no {TEXT} NOT NULL REFERENCES case_file (case_no),\n"
+    "    at {INT} NOT NULL,\n"
+    "    username {TEXT} NOT NULL,\n"
+    "    role {TEXT} NOT NULL,\n"
+    "    action {TEXT} NOT NULL,\n"
+    "    from_state {TEXT} NOT NULL,\n"
+    "    to_state {TEXT} NOT NULL,\n"
+    "    reason {TEXT} NOT NULL,\n"
+    "    detail {TEXT}\n"
+    ");\n"
+    "CREATE INDEX case_event_case ON case_event (case_no, id);\n"
+    /* Corrections after an objection: overlays on a case's dossier, never
+     * edits of department data. `value` NULL means the record does not
+     * count for this case. */
+    "CREATE TABLE case_correction (\n"
+    "    id {ID},\n"
+    "    case_no {TEXT} NOT NULL REFERENCES case_file (case_no),\n"
+    "    pid {TEXT} NOT NULL,\n"
+    "    feed {TEXT} NOT NULL,\n"
+    "    record_key {TEXT} NOT NULL,\n"
+    "    field {TEXT} NOT NULL,\n"
+    "    value {TEXT},\n"
+    "    evidence {TEXT} NOT NULL,\n"
+    "    made_by {TEXT} NOT NULL,\n"
+    "    made_at {INT} NOT NULL\n"
+    ");\n"
+    "CREATE INDEX case_correction_case ON case_correction (case_no, id);\n"
+    /* Rolls uploaded to the service and verified in the background. */
+    "CREATE TABLE batch_job (\n"
+    "    id {ID},\n"
+    "    username {TEXT} NOT NULL,\n"
+    "    region {TEXT} NOT NULL,\n"
+    "    state {TEXT} NOT NULL,\n"
+    "    created_at {INT} NOT NULL,\n"
+    "    started_at {INT},\n"
+    "    finished_at {INT},\n"
+    "    total {INT} NOT NULL,\n"
+    "    done {INT} NOT NULL,\n"
+    "    message {TEXT},\n"
+    "    dir {TEXT} NOT NULL\n"
+    ");\n"
+    /* The audit log's chain (src/audit): each entry's position, the hash
+     * of the entry before it and its own keyed hash, and who acted in
+     * which role and region. Entries of schema 2 keep NULLs here. */
+    "ALTER TABLE audit_log ADD COLUMN seq {INT};\n"
+    "ALTER TABLE audit_log ADD COLUMN prev_hash {TEXT};\n"
+    "ALTER TABLE audit_log ADD COLUMN entry_hash {TEXT};\n"
+    "ALTER TABLE audit_log ADD COLUMN role {TEXT};\n"
+    "ALTER TABLE audit_log ADD COLUMN region {TEXT};\n"
+    "CREATE UNIQUE INDEX audit_log_seq ON audit_log (seq);\n"
+    "CREATE INDEX audit_log_actor ON audit_log (actor, at);\n"
+    "CREATE INDEX audit_log_at ON audit_log (at);\n";
+
+static const char *const migrations[] = {migration_1, migration_2,
+                                         migration_3};
 const int hd__schema_version =
     (int)(sizeof(migrations) / sizeof(migrations[0]));
 

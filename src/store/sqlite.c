@@ -69,7 +69,7 @@ static const char *const stmt_sql[ST_COUNT_] = {
 static const struct hd__cs_ops sqlite_ops;
 
 /* Statements of the other sqlite_<area>.c files (hd__sqlite_stmt). */
-#define AREA_STMTS 64
+#define AREA_STMTS 256
 
 typedef struct sqlite_store {
     hd_casestore base;
@@ -707,6 +707,7 @@ static const hd__cs_ops sqlite_ops = {
     .audit_list = hd__sqlite_audit_list,
     .verification_add = hd__sqlite_verification_add,
     .verification_latest = hd__sqlite_verification_latest,
+    .sql = hd__sqlite_sql,
 };
 
 int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err)

@@ -214,6 +214,13 @@ void hd__feedstore_set_initial_mapsize(size_t bytes);
 
 /* ---------------------------------------------------------- case store */
 
+/* A parameter of hd__sql: text (NULL is SQL NULL) or a 64-bit integer. */
+typedef struct hd__sql_arg {
+    char type; /* 's' or 'i' */
+    const char *text;
+    int64_t num;
+} hd__sql_arg;
+
 /* The operations a case store backend provides; hd_casestore_* check
  * arguments and dispatch here. */
 typedef struct hd__cs_ops {
@@ -275,6 +282,11 @@ typedef struct hd__cs_ops {
                                int (*fn)(const hd_verification_row *row,
                                          void *payload),
                                void *payload, hd_error *err);
+    /* One statement of the portable SQL below (hd__sql). */
+    int (*sql)(hd_casestore *cs, const char *sql, int n,
+               const struct hd__sql_arg *args, bool many,
+               int (*fn)(const char *const *cols, int ncols, void *payload),
+               void *payload, int64_t *changes, hd_error *err);
 } hd__cs_ops;
 
 /* Every backend's handle starts with this. */
@@ -282,9 +294,42 @@ struct hd_casestore {
     const hd__cs_ops *ops;
 };
 
+/*
+ * The store's later areas (staff, cases, batches, the audit chain) are
+ * written once for both backends, in SQL both engines read the same way:
+ * parameters `$1`..`$n`, no casts with `::`, no `FOR UPDATE` (where a
+ * statement differs, the file holds one per backend and asks
+ * hd__sql_is_pg). `types` has one letter per parameter, taken from the
+ * variable arguments: 's' a `const char *` (NULL is SQL NULL), 'i' an
+ * `int64_t`. Each result row goes to fn (may be NULL) as texts, NULL for
+ * SQL NULL, borrowed during the call; fn returns non-zero to stop, and
+ * that is returned. *changes (may be NULL) gets the rows a write changed.
+ * `sql` must live as long as the program: statements are prepared once
+ * per connection and found again by its address. Runs in the caller's
+ * transaction, or alone.
+ */
+typedef int (*hd__sql_row_fn)(const char *const *cols, int ncols,
+                              void *payload);
+int hd__sql(hd_casestore *cs, hd__sql_row_fn fn, void *payload,
+            int64_t *changes, hd_error *err, const char *sql,
+            const char *types, ...);
+/* As hd__sql for a query whose rows may be many (a whole audit chain): on
+ * PostgreSQL read through a cursor, so that memory stays small; fn may use
+ * the store. */
+int hd__sql_each(hd_casestore *cs, hd__sql_row_fn fn, void *payload,
+                 hd_error *err, const char *sql, const char *types, ...);
+bool hd__sql_is_pg(hd_casestore *cs);
+/* A column as an integer (0 for NULL or not a number). */
+int64_t hd__sql_int(const char *col);
+
 /* The SQLite backend (sqlite.c, and sqlite_<area>.c for the tables of
  * schema version 2). */
 int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
+int hd__sqlite_sql(hd_casestore *cs, const char *sql, int n,
+                   const hd__sql_arg *args, bool many,
+                   int (*fn)(const char *const *cols, int ncols,
+                             void *payload),
+                   void *payload, int64_t *changes, hd_error *err);
 int hd__sqlite_policy_put(hd_casestore *cs, int64_t *version_out,
                           const char *source, const char *sha256,
                           const char *content, int64_t imported_at,

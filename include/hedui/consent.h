@@ -87,6 +87,14 @@ int hd_node_key_load(hd_node_key *out, bool *created, const char *path,
 /* Overwrite the secret with zeros. */
 void hd_node_key_wipe(hd_node_key *key);
 
+/* A 32-byte key for one purpose, derived from the node's secret (BLAKE2b
+ * keyed with the seed, over `purpose`): stable for this node, useless to
+ * anyone else, and one leaked key reveals neither the others nor the
+ * signing key. The audit log's person hashes use "hedui audit person
+ * key", its chain "hedui audit chain key". */
+void hd_node_key_derive(uint8_t out[32], const hd_node_key *key,
+                        const char *purpose);
+
 /* The "<node id> <public key, base64>" line of this node, for other
  * nodes' trust lists (no line end). */
 int hd_node_key_trust_line(hd_buf *out, const hd_node_key *key);

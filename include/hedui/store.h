@@ -480,6 +480,9 @@ int hd_casestore_consents(hd_casestore *cs, const char *pid,
 typedef struct hd_audit_entry {
     int64_t at; /* seconds since 1970 */
     const char *actor;
+    const char *role;           /* the actor's role ("clerk", ...), NULL for a
+                                   command run on the server itself */
+    const char *region;         /* the actor's region, NULL as role */
     const char *action;         /* "verify", "report", ... */
     const char *case_no;        /* may be NULL */
     const char *persons;        /* JSON array of keyed hashes */
@@ -490,6 +493,10 @@ typedef struct hd_audit_entry {
 
 int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
                            hd_error *err);
+/* The key of the audit chain's hashes (hd_node_key_derive, "hedui audit
+ * chain key"), set once after opening: entries cannot be added without
+ * it. Connections made with hd_casestore_open_same share it. */
+void hd_casestore_set_audit_key(hd_casestore *cs, const uint8_t key[32]);
 /* Entries of one case, or (NULL) all, in the order written. */
 int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,
                             int (*fn)(int64_t id, const hd_audit_entry *entry,

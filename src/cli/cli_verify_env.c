@@ -36,9 +36,7 @@ int hd_cli_verify_open(hd_cli_verify *v, const hd_cli_globals *globals,
     }
     /* The audit log names persons by a hash keyed with a key derived from
      * the node's secret: stable for this node, useless to anyone else. */
-    crypto_generichash(v->env.person_key, sizeof(v->env.person_key),
-                       (const uint8_t *)"hedui audit person key", 22,
-                       key.secret_key, 32);
+    hd_node_key_derive(v->env.person_key, &key, "hedui audit person key");
     hd_node_key_wipe(&key);
     v->env.fs = hd_ingest_feedstore(v->ing);
     v->env.cs = hd_ingest_casestore(v->ing);

@@ -49,6 +49,14 @@ void hd_node_key_wipe(hd_node_key *key)
     sodium_memzero(key->secret_key, sizeof(key->secret_key));
 }
 
+void hd_node_key_derive(uint8_t out[32], const hd_node_key *key,
+                        const char *purpose)
+{
+    /* libsodium's secret key starts with the 32-byte seed */
+    crypto_generichash(out, 32, (const uint8_t *)purpose, strlen(purpose),
+                       key->secret_key, 32);
+}
+
 int hd_node_key_trust_line(hd_buf *out, const hd_node_key *key)
 {
     char b64[sodium_base64_ENCODED_LEN(HD_ED25519_PUBLIC_LEN,

@@ -6,6 +6,7 @@
  */
 #include "store/store_int.h"
 
+#include <sodium.h>
 #include <string.h>
 
 hd_reject hd__reject_from_name(const char *name)
@@ -46,14 +47,27 @@ const char *hd_casestore_backend(hd_casestore *cs)
 
 int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
 {
+    int rc;
+
     *out = NULL;
-    return cs->ops->open_same(out, cs, err);
+    rc = cs->ops->open_same(out, cs, err);
+    if (rc == 0 && cs->has_audit_key)
+        hd_casestore_set_audit_key(*out, cs->audit_key);
+    return rc;
+}
+
+void hd_casestore_set_audit_key(hd_casestore *cs, const uint8_t key[32])
+{
+    memcpy(cs->audit_key, key, sizeof(cs->audit_key));
+    cs->has_audit_key = true;
 }
 
 void hd_casestore_free(hd_casestore *cs)
 {
-    if (cs)
+    if (cs) {
+        sodium_memzero(cs->audit_key, sizeof(cs->audit_key));
         cs->ops->close(cs);
+    }
 }
 
 int hd_casestore_schema_version(hd_casestore *cs)

@@ -51,8 +51,8 @@ static int run(hd_casestore *cs, bool many, hd__sql_row_fn fn, void *payload,
 }
 
 int hd__sql(hd_casestore *cs, hd__sql_row_fn fn, void *payload,
-            int64_t *changes, hd_error *err, const char *sql,
-            const char *types, ...)
+            int64_t *changes, hd_error *err, const char *sql, const char *types,
+            ...)
 {
     va_list ap;
     int rc;

@@ -10,8 +10,8 @@
 
 #define SQL_COLS_MAX 64
 
-static int bind(sqlite3 *db, sqlite3_stmt *st, int n,
-                const hd__sql_arg *args, hd_error *err)
+static int bind(sqlite3 *db, sqlite3_stmt *st, int n, const hd__sql_arg *args,
+                hd_error *err)
 {
     for (int i = 0; i < n; i++) {
         char name[16];
@@ -34,8 +34,7 @@ static int bind(sqlite3 *db, sqlite3_stmt *st, int n,
 
 int hd__sqlite_sql(hd_casestore *cs, const char *sql, int n,
                    const hd__sql_arg *args, bool many,
-                   int (*fn)(const char *const *cols, int ncols,
-                             void *payload),
+                   int (*fn)(const char *const *cols, int ncols, void *payload),
                    void *payload, int64_t *changes, hd_error *err)
 {
     sqlite3 *db = hd__sqlite_db(cs);
@@ -55,8 +54,7 @@ int hd__sqlite_sql(hd_casestore *cs, const char *sql, int n,
             continue;
         if (ncols > SQL_COLS_MAX) {
             rc = hd_error_set(err, HD_EINVAL,
-                              "case store: more than %d columns",
-                              SQL_COLS_MAX);
+                              "case store: more than %d columns", SQL_COLS_MAX);
             goto out;
         }
         for (int i = 0; i < ncols; i++)

@@ -292,6 +292,8 @@ typedef struct hd__cs_ops {
 /* Every backend's handle starts with this. */
 struct hd_casestore {
     const hd__cs_ops *ops;
+    uint8_t audit_key[32]; /* hd_casestore_set_audit_key */
+    bool has_audit_key;
 };
 
 /*

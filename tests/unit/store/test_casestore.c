@@ -476,8 +476,14 @@ static void audit_and_verifications_round_trip(void **state)
     /* What the bulk path (COPY on PostgreSQL) must carry untouched. */
     static const char odd[] = "a\tb\nc\\d\\N'\"核|";
     hd_casestore *cs = open_cs();
-    hd_audit_entry e = {10,         "clerk",     "verify",    "C-1",
-                        "[\"h1\"]", "[\"tax\"]", "[\"A-1\"]", "meets"};
+    hd_audit_entry e = {.at = 10,
+                        .actor = "clerk",
+                        .action = "verify",
+                        .case_no = "C-1",
+                        .persons = "[\"h1\"]",
+                        .feeds = "[\"tax\"]",
+                        .authorizations = "[\"A-1\"]",
+                        .outcome = "meets"};
     hd_verification_row v = {0, "C-1", 10, 3, 1, "meets", "{\"r\":1}"};
     audit_seen a = {0};
     char got[256];

@@ -77,8 +77,7 @@ static void params_in_any_order_and_nulls(void **state)
     insert("330106", "alice", 5, "first");
     insert("330106", "bob", 7, NULL);
     insert("330102", "carol", 1, "other");
-    assert_int_equal(hd__sql(cs, take, &r, NULL, &err, list_sql, "s",
-                             "330106"),
+    assert_int_equal(hd__sql(cs, take, &r, NULL, &err, list_sql, "s", "330106"),
                      0);
     assert_int_equal(r.count, 2);
     assert_string_equal(r.text[0], "alice|first|2");
@@ -101,8 +100,7 @@ static void changes_and_stop(void **state)
                              (int64_t)2, "330106"),
                      0);
     assert_int_equal(changes, 5);
-    assert_int_equal(hd__sql(cs, take, &r, NULL, &err, list_sql, "s",
-                             "330106"),
+    assert_int_equal(hd__sql(cs, take, &r, NULL, &err, list_sql, "s", "330106"),
                      7);
     assert_int_equal(r.count, 2);
 }
@@ -116,14 +114,12 @@ static void long_reads_inside_a_transaction(void **state)
     assert_int_equal(hd_casestore_begin(cs, &err), 0);
     for (int i = 0; i < 25; i++)
         insert("330106", "u", i, "m");
-    assert_int_equal(hd__sql_each(cs, take, &r, &err, list_sql, "s",
-                                  "330106"),
+    assert_int_equal(hd__sql_each(cs, take, &r, &err, list_sql, "s", "330106"),
                      0);
     assert_int_equal(r.count, 25);
     hd_casestore_rollback(cs);
     r.count = 0;
-    assert_int_equal(hd__sql_each(cs, take, &r, &err, list_sql, "s",
-                                  "330106"),
+    assert_int_equal(hd__sql_each(cs, take, &r, &err, list_sql, "s", "330106"),
                      0);
     assert_int_equal(r.count, 0);
 }
@@ -142,8 +138,7 @@ static void errors(void **state)
                      HD_ESTORE);
     if (!strstr(err.msg, "no_such_table"))
         fail_msg("message: %s", err.msg);
-    assert_int_equal(hd__sql(cs, NULL, NULL, NULL, &err, dup_sql, "s", "a"),
-                     0);
+    assert_int_equal(hd__sql(cs, NULL, NULL, NULL, &err, dup_sql, "s", "a"), 0);
     assert_int_equal(hd__sql(cs, NULL, NULL, NULL, &err, dup_sql, "s", "a"),
                      HD_EEXISTS);
     assert_int_equal(hd__sql(cs, NULL, NULL, NULL, &err, dup_sql, "x", "a"),
@@ -156,8 +151,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(params_in_any_order_and_nulls, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(changes_and_stop, setup, teardown),
-        cmocka_unit_test_setup_teardown(long_reads_inside_a_transaction,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(long_reads_inside_a_transaction, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -525,4 +525,16 @@ int hd_casestore_verification_latest(hd_casestore *cs,
                                                void *payload),
                                      void *payload, hd_error *err);
 
+/* ------------------------------------------------ staff and sessions */
+
+/* (src/store/staff_store.c) */
+
+/* ------------------------------------------------------------- the audit chain */
+
+/* (src/store/audit_chain.c) */
+
+/* -------------------------------------- cases, corrections, batches */
+
+/* (src/store/case_store.c) */
+
 #endif

@@ -31,8 +31,14 @@ enum {
     HD_EEXISTS = -8,    /* the thing to create is already there */
     HD_ELIMIT = -9,     /* a configured size limit was reached */
     HD_EREJECTED = -10, /* a delivery was rejected whole */
-    HD_ECONFLICT = -11  /* another writer changed the same thing at the same
+    HD_ECONFLICT = -11, /* another writer changed the same thing at the same
                            time; nothing was written, the caller may retry */
+    HD_EAUTH = -12,     /* not authenticated: bad credentials, no or an
+                           expired session, a locked account */
+    HD_EDENIED = -13,   /* authenticated, but the role or the region does
+                           not allow it */
+    HD_ESTATE = -14     /* the thing is not in a state that allows it (a
+                           case already decided, a window closed) */
 };
 
 #define HD_ERROR_MSG_MAX 256

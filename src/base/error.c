@@ -115,6 +115,12 @@ const char *hd_strerror(int code)
         return "delivery rejected";
     case HD_ECONFLICT:
         return "conflicting concurrent write";
+    case HD_EAUTH:
+        return "not authenticated";
+    case HD_EDENIED:
+        return "not allowed";
+    case HD_ESTATE:
+        return "not allowed in this state";
     }
     return "unknown error";
 }

@@ -537,4 +537,141 @@ int hd_casestore_verification_latest(hd_casestore *cs,
 
 /* (src/store/case_store.c) */
 
+/*
+ * Cases (table case_file): one application as it moves through the
+ * workflow of src/cases, which owns the rules; the store only keeps the
+ * rows. Dates are days since 1970, HD_CASE_NO_DATE when not set. Texts
+ * are copied into the row's own arrays.
+ */
+#define HD_CASE_NO_DATE INT32_MIN
+#define HD_CASE_TEXT_MAX 64
+
+typedef struct hd_case_row {
+    char case_no[HD_CASE_TEXT_MAX];
+    char region[7];
+    char program[32];
+    char state[16]; /* hd_case_state_name() of src/cases */
+    int64_t version; /* 1 when created, + 1 on every transition */
+    char opened_by[HD_CASE_TEXT_MAX];
+    int64_t opened_at; /* seconds since 1970 */
+    int64_t updated_at;
+    int32_t report_due;
+    int32_t decision_due;
+    int32_t objection_until;
+    char conclusion[16]; /* of the latest verification, "" none */
+    char decision[16];   /* "approved", "rejected", "" none */
+    int64_t verification_id; /* 0 none */
+    /* The highest correction id the verification applied (0 none): a
+     * replay for a report applies those, not ones made since. */
+    int64_t corrections_upto;
+} hd_case_row;
+
+/* Create a case (version 1). HD_EEXISTS when the number is taken. */
+int hd_casestore_case_create(hd_casestore *cs, const hd_case_row *row,
+                             hd_error *err);
+/* One case. HD_ENOTFOUND when there is none. */
+int hd_casestore_case_get(hd_casestore *cs, hd_case_row *out,
+                          const char *case_no, hd_error *err);
+
+/*
+ * Move a case: write every column of `row` but case_no, opened_*, and
+ * version, which becomes `expected_version` + 1, provided the stored
+ * version is still `expected_version` (compare and set). When it is not
+ * (another user moved the case in between), nothing is written and
+ * HD_ECONFLICT is returned with a message naming who moved it, with
+ * which action, into which state (from the case's latest event).
+ * HD_ENOTFOUND when there is no such case.
+ */
+int hd_casestore_case_update(hd_casestore *cs, const hd_case_row *row,
+                             int64_t expected_version, hd_error *err);
+
+/*
+ * A list of cases, ordered by case_no. Every filter member is optional
+ * (NULL or 0: no filter). `region` is a jurisdiction: a province
+ * (PP0000) covers its cases, a city (PPCC00) its counties', a county
+ * its own. `overdue_on` (a date; HD_CASE_NO_DATE: no filter) keeps the
+ * cases whose report is due before it and not issued (states registered
+ * and authorized), or whose decision is due before it and not made
+ * (verified, objected, corrected). `case_no_part` matches any part of
+ * the number. `limit` 0 means 100; at most 1000.
+ */
+typedef struct hd_case_filter {
+    const char *region;
+    const char *state;
+    const char *program;
+    int32_t overdue_on;
+    const char *case_no_part;
+    int64_t offset;
+    int64_t limit;
+} hd_case_filter;
+
+#define HD_CASE_LIST_MAX 1000
+
+/* Rows to fn (borrowed during the call; non-zero stops), and the count
+ * of all the filter matches, paging aside, in *total (may be NULL). */
+int hd_casestore_case_list(hd_casestore *cs, const hd_case_filter *filter,
+                           int (*fn)(const hd_case_row *row, void *payload),
+                           void *payload, int64_t *total, hd_error *err);
+
+/* Overdue cases by region (for the dashboard), regions in order, within
+ * the jurisdiction `region` (NULL: all): fn gets the region, the cases
+ * whose report is overdue and those whose decision is overdue on `on`. */
+int hd_casestore_case_overdue_counts(
+    hd_casestore *cs, const char *region, int32_t on,
+    int (*fn)(const char *region, int64_t reports, int64_t decisions,
+              void *payload),
+    void *payload, hd_error *err);
+
+/* One transition of a case (table case_event). */
+typedef struct hd_case_event {
+    int64_t id; /* set by the store */
+    const char *case_no;
+    int64_t at;
+    const char *username;
+    const char *role;
+    const char *action;
+    const char *from_state;
+    const char *to_state;
+    const char *reason;
+    const char *detail; /* may be NULL: JSON with what the action named */
+} hd_case_event;
+
+int hd_casestore_case_event_add(hd_casestore *cs, const hd_case_event *ev,
+                                hd_error *err);
+/* A case's events in the order written (borrowed during the call). */
+int hd_casestore_case_events(hd_casestore *cs, const char *case_no,
+                             int (*fn)(const hd_case_event *ev, void *payload),
+                             void *payload, hd_error *err);
+
+/*
+ * A correction of a case (table case_correction): an overlay on one
+ * record of its dossier, never an edit of department data. The record is
+ * named by the member's pid, the feed and its key as reports write it
+ * (the feed's key columns joined by '|', pids in full). `field` NULL
+ * means the record does not count for this case; else `value` is the
+ * field's corrected value in its feeds.md text form.
+ */
+typedef struct hd_case_correction {
+    int64_t id; /* set by the store */
+    const char *case_no;
+    const char *pid;
+    const char *feed;
+    const char *record_key;
+    const char *field;
+    const char *value;
+    const char *evidence;
+    const char *made_by;
+    int64_t made_at;
+} hd_case_correction;
+
+/* Add one; *id_out (may be NULL) gets its id. */
+int hd_casestore_correction_add(hd_casestore *cs,
+                                const hd_case_correction *c, int64_t *id_out,
+                                hd_error *err);
+/* A case's corrections in the order made (borrowed during the call). */
+int hd_casestore_corrections(hd_casestore *cs, const char *case_no,
+                             int (*fn)(const hd_case_correction *c,
+                                       void *payload),
+                             void *payload, hd_error *err);
+
 #endif

@@ -175,7 +175,9 @@ static void put_policy(hd_buf *b, const hd_result *r)
     hd_buf_puts(b, ",\"on\":");
     put_date(b, p->on);
     hd_buf_puts(b, ",\"params\":{");
-    for (int i = 0; i < HD_PARAM_COUNT_; i++) {
+    /* rules.md's parameters: the workflow's deadlines are not the
+     * verification's. */
+    for (int i = 0; i < HD_PARAM_RULES_COUNT_; i++) {
         const hd_param_origin *o = &p->origin[i];
         if (i)
             hd_buf_putc(b, ',');

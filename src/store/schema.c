@@ -224,7 +224,8 @@ static const char migration_3[] =
     "    objection_until {TEXT},\n"
     "    conclusion {TEXT},\n"
     "    decision {TEXT},\n"
-    "    verification_id {INT}\n"
+    "    verification_id {INT},\n"
+    "    corrections_upto {INT}\n"
     ");\n"
     "CREATE INDEX case_file_region ON case_file (region, state, case_no);\n"
     /* Every transition of a case: who, in which role, why. */
@@ -242,19 +243,20 @@ static const char migration_3[] =
     ");\n"
     "CREATE INDEX case_event_case ON case_event (case_no, id);\n"
     /* Corrections after an objection: overlays on a case's dossier, never
-     * edits of department data. `value` NULL means the record does not
-     * count for this case. */
+     * edits of department data. `field` NULL means the record does not
+     * count for this case; else `value` is the field's corrected value. */
     "CREATE TABLE case_correction (\n"
     "    id {ID},\n"
     "    case_no {TEXT} NOT NULL REFERENCES case_file (case_no),\n"
     "    pid {TEXT} NOT NULL,\n"
     "    feed {TEXT} NOT NULL,\n"
     "    record_key {TEXT} NOT NULL,\n"
-    "    field {TEXT} NOT NULL,\n"
+    "    field {TEXT},\n"
     "    value {TEXT},\n"
     "    evidence {TEXT} NOT NULL,\n"
     "    made_by {TEXT} NOT NULL,\n"
-    "    made_at {INT} NOT NULL\n"
+    "    made_at {INT} NOT NULL,\n"
+    "    CHECK ((field IS NULL) = (value IS NULL))\n"
     ");\n"
     "CREATE INDEX case_correction_case ON case_correction (case_no, id);\n"
     /* Rolls uploaded to the service and verified in the background. */

@@ -195,6 +195,13 @@ static int load_app(hd_application *app, hd_casestore *cs, const char *no,
     return hd_casestore_application_get(cs, no, take_app, &ctx, err);
 }
 
+static int take_last_event(const hd_case_event *ev, void *payload)
+{
+    snprintf(payload, 160, " (it was made %s by %s, %s, with '%s')",
+             ev->to_state, ev->username, ev->role, ev->action);
+    return 0;
+}
+
 /* Load a case and check that `who` may take `action` on it now. */
 static int load_checked(hd_case_row *c, const hd_cases_env *env,
                         const hd_case_actor *who, hd_case_action action,
@@ -215,7 +222,17 @@ static int load_checked(hd_case_row *c, const hd_cases_env *env,
     if (state < 0)
         return hd_error_set(err, HD_EDATA, "case %s has an unknown state %s",
                             case_no, c->state);
-    return hd_case_check(who, action, c->region, (hd_case_state)state, err);
+    rc = hd_case_check(who, action, c->region, (hd_case_state)state, err);
+    if (rc == HD_ESTATE && err) {
+        /* Say who put it there: of two approvers deciding at once, the
+         * second is told who decided. */
+        char msg[HD_ERROR_MSG_MAX], last[160] = "";
+        hd_error e;
+        snprintf(msg, sizeof(msg), "%s", err->msg);
+        hd_casestore_case_events(env->cs, case_no, take_last_event, last, &e);
+        hd_error_set(err, HD_ESTATE, "%s%s", msg, last);
+    }
+    return rc;
 }
 
 /* The deadlines' working days for a region today. */

@@ -70,8 +70,8 @@ bool hd_calendar_is_working_day(const hd_calendar *cal, int32_t date,
  * notice is published. `cal` may be NULL (no year shipped).
  */
 int hd_calendar_add_working_days(int32_t *out, bool *provisional,
-                                 const hd_calendar *cal, int32_t from,
-                                 int days, hd_error *err);
+                                 const hd_calendar *cal, int32_t from, int days,
+                                 hd_error *err);
 
 /* The date in China (UTC+8, no daylight saving) of a time in seconds
  * since 1970. */
@@ -117,10 +117,6 @@ typedef struct hd_case_actor {
     const char *region; /* 6 digits */
 } hd_case_actor;
 
-/* Does a user of region `user_region` cover a case of `case_region`
- * (province PP0000: PP....; city PPCC00: PPCC..; county: itself)? */
-bool hd_cases_region_covers(const char *user_region, const char *case_region);
-
 /*
  * May `who` take `action` on a case of `case_region` in `state`? 0, or
  * HD_EDENIED (role or region) or HD_ESTATE, with err saying who may, or
@@ -128,8 +124,7 @@ bool hd_cases_region_covers(const char *user_region, const char *case_region);
  * out what cannot be done; the actions check again.
  */
 int hd_case_check(const hd_case_actor *who, hd_case_action action,
-                  const char *case_region, hd_case_state state,
-                  hd_error *err);
+                  const char *case_region, hd_case_state state, hd_error *err);
 
 /*
  * What the actions work with. `cs`, `calendar` (may be NULL: every year
@@ -231,8 +226,8 @@ int hd_case_dismiss(hd_case_row *out, const hd_cases_env *env,
  * reasons. Refused with HD_ESTATE while the objection window is still
  * open: the family keeps its days to object. */
 int hd_case_decide(hd_case_row *out, const hd_cases_env *env,
-                   const hd_case_actor *who, const char *case_no,
-                   bool approved, const char *reason, hd_error *err);
+                   const hd_case_actor *who, const char *case_no, bool approved,
+                   const char *reason, hd_error *err);
 
 /* decided -> archived: approver or admin. */
 int hd_case_archive(hd_case_row *out, const hd_cases_env *env,

@@ -529,7 +529,8 @@ int hd_casestore_verification_latest(hd_casestore *cs,
 
 /* (src/store/staff_store.c) */
 
-/* ------------------------------------------------------------- the audit chain */
+/* ------------------------------------------------------------- the audit chain
+ */
 
 /* (src/store/audit_chain.c) */
 
@@ -550,7 +551,7 @@ typedef struct hd_case_row {
     char case_no[HD_CASE_TEXT_MAX];
     char region[7];
     char program[32];
-    char state[16]; /* hd_case_state_name() of src/cases */
+    char state[16];  /* hd_case_state_name() of src/cases */
     int64_t version; /* 1 when created, + 1 on every transition */
     char opened_by[HD_CASE_TEXT_MAX];
     int64_t opened_at; /* seconds since 1970 */
@@ -558,8 +559,8 @@ typedef struct hd_case_row {
     int32_t report_due;
     int32_t decision_due;
     int32_t objection_until;
-    char conclusion[16]; /* of the latest verification, "" none */
-    char decision[16];   /* "approved", "rejected", "" none */
+    char conclusion[16];     /* of the latest verification, "" none */
+    char decision[16];       /* "approved", "rejected", "" none */
     int64_t verification_id; /* 0 none */
     /* The highest correction id the verification applied (0 none): a
      * replay for a report applies those, not ones made since. */
@@ -665,9 +666,8 @@ typedef struct hd_case_correction {
 } hd_case_correction;
 
 /* Add one; *id_out (may be NULL) gets its id. */
-int hd_casestore_correction_add(hd_casestore *cs,
-                                const hd_case_correction *c, int64_t *id_out,
-                                hd_error *err);
+int hd_casestore_correction_add(hd_casestore *cs, const hd_case_correction *c,
+                                int64_t *id_out, hd_error *err);
 /* A case's corrections in the order made (borrowed during the call). */
 int hd_casestore_corrections(hd_casestore *cs, const char *case_no,
                              int (*fn)(const hd_case_correction *c,

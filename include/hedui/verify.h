@@ -471,10 +471,11 @@ void hd_gate_check(hd_dossier *d, const hd_authorization *auths,
 /* The gate for one application with the authorizations on record in
  * the case store: fills d->authorized and d->missing (as hd_gate_check),
  * and relied_ids[m] (one per member, hd_authorization's size) with the
- * id of the authorization that covers member m ("" when none). Reads only the case store. */
+ * id of the authorization that covers member m ("" when none). Reads only the
+ * case store. */
 int hd_gate_check_stored(hd_dossier *d, hd_casestore *cs,
-                         const hd_application *app,
-                         char relied_ids[][64], hd_error *err);
+                         const hd_application *app, char relied_ids[][64],
+                         hd_error *err);
 
 /* The keyed hash under which the audit log names a person: 32 hex
  * characters of BLAKE2b keyed with `key`. */

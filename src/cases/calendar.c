@@ -53,7 +53,7 @@ static void set_day(cal_year *y, int32_t date, bool working)
     if (working)
         y->working[i / 8] |= (uint8_t)(1u << (i % 8));
     else
-        y->working[i / 8] &= (uint8_t)~(1u << (i % 8));
+        y->working[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 static int line_error(hd_error *err, const char *name, int line,
@@ -272,8 +272,8 @@ bool hd_calendar_is_working_day(const hd_calendar *cal, int32_t date,
 }
 
 int hd_calendar_add_working_days(int32_t *out, bool *provisional,
-                                 const hd_calendar *cal, int32_t from,
-                                 int days, hd_error *err)
+                                 const hd_calendar *cal, int32_t from, int days,
+                                 hd_error *err)
 {
     int32_t d = from;
     bool guessed = false;

@@ -34,7 +34,8 @@ static const struct {
     const char *from_text;
     hd_case_state to;
 } rules[HD_CASE_ACTION_COUNT_] = {
-    [HD_CASE_REGISTER] = {{"clerk", NULL}, "a clerk", 0, "", HD_CASE_REGISTERED},
+    [HD_CASE_REGISTER] =
+        {{"clerk", NULL}, "a clerk", 0, "", HD_CASE_REGISTERED},
     [HD_CASE_AUTHORIZE] = {{"clerk", NULL},
                            "a clerk",
                            S(REGISTERED),
@@ -45,11 +46,8 @@ static const struct {
                         S(AUTHORIZED) | S(CORRECTED),
                         "authorized or corrected",
                         HD_CASE_VERIFIED},
-    [HD_CASE_OBJECT] = {{"clerk", NULL},
-                        "a clerk",
-                        S(VERIFIED),
-                        "verified",
-                        HD_CASE_OBJECTED},
+    [HD_CASE_OBJECT] =
+        {{"clerk", NULL}, "a clerk", S(VERIFIED), "verified", HD_CASE_OBJECTED},
     [HD_CASE_CORRECT] = {{"verifier", NULL},
                          "a verifier",
                          S(OBJECTED) | S(CORRECTED),
@@ -87,25 +85,12 @@ int hd_case_state_find(const char *name)
 
 const char *hd_case_action_name(hd_case_action action)
 {
-    return (unsigned)action < HD_CASE_ACTION_COUNT_ ? action_names[action]
-                                                    : "";
-}
-
-bool hd_cases_region_covers(const char *user, const char *c)
-{
-    if (!user || !c || strlen(user) != 6 || strlen(c) != 6)
-        return false;
-    if (!strcmp(user + 2, "0000"))
-        return !memcmp(user, c, 2);
-    if (!strcmp(user + 4, "00"))
-        return !memcmp(user, c, 4);
-    return !strcmp(user, c);
+    return (unsigned)action < HD_CASE_ACTION_COUNT_ ? action_names[action] : "";
 }
 
 static int check_actor(const hd_case_actor *who, hd_error *err)
 {
-    if (!who || !who->username || !*who->username || !who->role ||
-        !who->region)
+    if (!who || !who->username || !*who->username || !who->role || !who->region)
         return hd_error_set(err, HD_EINVAL, "no named user to act");
     return 0;
 }
@@ -126,7 +111,7 @@ static int check_role_region(const hd_case_actor *who, hd_case_action action,
         return hd_error_set(err, HD_EDENIED, "only %s may %s a case, not a %s",
                             rules[action].roles_text, action_names[action],
                             who->role);
-    if (!hd_cases_region_covers(who->region, case_region))
+    if (!hd_region_covers(who->region, case_region))
         return hd_error_set(err, HD_EDENIED,
                             "case region %s is outside the region %s of %s",
                             case_region, who->region, who->username);
@@ -134,8 +119,7 @@ static int check_role_region(const hd_case_actor *who, hd_case_action action,
 }
 
 int hd_case_check(const hd_case_actor *who, hd_case_action action,
-                  const char *case_region, hd_case_state state,
-                  hd_error *err)
+                  const char *case_region, hd_case_state state, hd_error *err)
 {
     int rc;
 
@@ -145,12 +129,11 @@ int hd_case_check(const hd_case_actor *who, hd_case_action action,
     if ((rc = check_role_region(who, action, case_region, err)) != 0)
         return rc;
     if (!(rules[action].from & (1u << state)))
-        return hd_error_set(err, HD_ESTATE,
-                            "cannot %s a case that is %s: only one that is %s",
-                            action_names[action], state_names[state],
-                            action == HD_CASE_REGISTER
-                                ? "not yet registered"
-                                : rules[action].from_text);
+        return hd_error_set(
+            err, HD_ESTATE, "cannot %s a case that is %s: only one that is %s",
+            action_names[action], state_names[state],
+            action == HD_CASE_REGISTER ? "not yet registered"
+                                       : rules[action].from_text);
     return 0;
 }
 
@@ -179,8 +162,7 @@ static int take_app(const hd_application_row *row, void *payload)
     app_ctx *ctx = payload;
     size_t len = row->json_len ? row->json_len : strlen(row->json);
     if (hd_application_parse(ctx->app, row->json, len, NULL))
-        return hd_error_set(ctx->err, HD_EDATA,
-                            "application %s cannot be read",
+        return hd_error_set(ctx->err, HD_EDATA, "application %s cannot be read",
                             row->application_no);
     return 0;
 }
@@ -350,8 +332,7 @@ static int commit_step(hd_case_row *c, int64_t expected,
             .case_no = c->case_no,
             .persons = persons,
             .feeds = "[]",
-            .authorizations =
-                st->authorizations ? st->authorizations : "[]",
+            .authorizations = st->authorizations ? st->authorizations : "[]",
             .outcome = st->outcome ? st->outcome : c->state,
         };
         rc = hd_casestore_audit_add(env->cs, &a, err);
@@ -563,8 +544,7 @@ static int take_corr(const hd_case_correction *c, void *payload)
         return 0;
     if (w->correction_count == ctx->cap) {
         size_t cap = ctx->cap ? ctx->cap * 2 : 8;
-        hd_case_correction *p =
-            hd_realloc(w->corrections, cap * sizeof(*p));
+        hd_case_correction *p = hd_realloc(w->corrections, cap * sizeof(*p));
         if (!p)
             return hd_error_set(ctx->err, HD_ENOMEM, "out of memory");
         w->corrections = p;
@@ -589,8 +569,8 @@ static int take_corr(const hd_case_correction *c, void *payload)
 }
 
 static int load_corrections(hd_case_work *w, hd_casestore *cs,
-                            const char *case_no, int64_t upto,
-                            int64_t *max_id, hd_error *err)
+                            const char *case_no, int64_t upto, int64_t *max_id,
+                            hd_error *err)
 {
     corr_load ctx = {w, 0, upto, 0, err};
     int rc;
@@ -642,8 +622,7 @@ static int write_verification(void *payload, hd_case_row *c, hd_error *err)
     if (rc == 0)
         rc = due(&c->decision_due, vw->env, today, days.decision_days, err);
     if (rc == 0)
-        rc = due(&c->objection_until, vw->env, today, days.objection_days,
-                 err);
+        rc = due(&c->objection_until, vw->env, today, days.objection_days, err);
     snprintf(c->conclusion, sizeof(c->conclusion), "%s",
              hd_conclusion_name(w->result.conclusion));
     c->corrections_upto = vw->max_id;
@@ -720,11 +699,10 @@ int hd_case_object(hd_case_row *out, const hd_cases_env *env,
                             "an objection names the disputed data item");
     if (c.objection_until == HD_CASE_NO_DATE ||
         hd_cases_today(env->now) > c.objection_until)
-        return hd_error_set(
-            err, HD_ESTATE, "the objection window closed on %s",
-            c.objection_until == HD_CASE_NO_DATE
-                ? "its opening"
-                : hd_date_format(until, c.objection_until));
+        return hd_error_set(err, HD_ESTATE, "the objection window closed on %s",
+                            c.objection_until == HD_CASE_NO_DATE
+                                ? "its opening"
+                                : hd_date_format(until, c.objection_until));
     if ((rc = load_app(&app, env->cs, case_no, err)) != 0)
         return rc;
     snprintf(from, sizeof(from), "%s", c.state);
@@ -753,10 +731,9 @@ static int check_value(const hd_column *col, const char *v, hd_error *err)
     hd_error e;
 
     if (!len)
-        return col->nullable
-                   ? 0
-                   : hd_error_set(err, HD_EDATA, "%s may not be empty",
-                                  col->name);
+        return col->nullable ? 0
+                             : hd_error_set(err, HD_EDATA,
+                                            "%s may not be empty", col->name);
     switch (col->type) {
     case HD_TYPE_PID: {
         char norm[HD_PID_LEN + 1];
@@ -940,8 +917,8 @@ static int simple_move(hd_case_row *out, const hd_cases_env *env,
     step st = {.action = action,
                .from_state = from,
                .reason = reason,
-               .detail = decision ? json_pack("{ss}", "decision", decision)
-                                  : NULL,
+               .detail =
+                   decision ? json_pack("{ss}", "decision", decision) : NULL,
                .outcome = decision,
                .app = &app};
     int64_t expected = c.version;
@@ -964,8 +941,8 @@ int hd_case_dismiss(hd_case_row *out, const hd_cases_env *env,
 }
 
 int hd_case_decide(hd_case_row *out, const hd_cases_env *env,
-                   const hd_case_actor *who, const char *case_no,
-                   bool approved, const char *reason, hd_error *err)
+                   const hd_case_actor *who, const char *case_no, bool approved,
+                   const char *reason, hd_error *err)
 {
     return simple_move(out, env, who, HD_CASE_DECIDE, case_no, reason,
                        approved ? "approved" : "rejected", err);
@@ -997,8 +974,7 @@ static int take_replay(const hd_verification_row *row, void *payload)
 }
 
 int hd_case_replay(hd_case_work *w, const hd_cases_env *env,
-                   const hd_case_actor *who, const char *case_no,
-                   hd_error *err)
+                   const hd_case_actor *who, const char *case_no, hd_error *err)
 {
     hd_case_row c;
     replay_row vr = {0, 0, 0};
@@ -1014,7 +990,7 @@ int hd_case_replay(hd_case_work *w, const hd_cases_env *env,
     if (!strcmp(who->role, "auditor"))
         return hd_error_set(err, HD_EDENIED,
                             "an auditor reads the audit trail, not reports");
-    if (!hd_cases_region_covers(who->region, c.region))
+    if (!hd_region_covers(who->region, c.region))
         return hd_error_set(err, HD_EDENIED,
                             "case region %s is outside the region %s of %s",
                             c.region, who->region, who->username);
@@ -1027,8 +1003,7 @@ int hd_case_replay(hd_case_work *w, const hd_cases_env *env,
     hd_policy_free(w->policy);
     w->policy = NULL;
     if (rc == 0)
-        rc = hd_policy_store_load(&w->policy, env->cs, vr.policy_version,
-                                  err);
+        rc = hd_policy_store_load(&w->policy, env->cs, vr.policy_version, err);
     hd_application_release(&w->app);
     if (rc == 0)
         rc = load_app(&w->app, env->cs, case_no, err);

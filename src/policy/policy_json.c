@@ -413,10 +413,9 @@ static int write_json(hd_buf *out, const hd_policy *p, bool store,
      * block set them itself; the store keeps every one. */
     json_object_set_new(
         root, "national",
-        params_json(&p->national,
-                    store ? HD__PARAM_ALL & ~HD__PARAM_REGIONAL
-                          : (HD__PARAM_RULES | p->national_set) &
-                                ~HD__PARAM_REGIONAL));
+        params_json(&p->national, store ? HD__PARAM_ALL & ~HD__PARAM_REGIONAL
+                                        : (HD__PARAM_RULES | p->national_set) &
+                                              ~HD__PARAM_REGIONAL));
     if (store)
         json_object_set_new(root, "national_sources",
                             sources_json(p->national_source, HD__PARAM_ALL));

@@ -42,8 +42,8 @@ static const char *opt(const char *s)
 }
 
 #define CASE_COLS                                                              \
-    "case_no, region, program, state, version, opened_by, opened_at, "        \
-    "updated_at, report_due, decision_due, objection_until, conclusion, "     \
+    "case_no, region, program, state, version, opened_by, opened_at, "         \
+    "updated_at, report_due, decision_due, objection_until, conclusion, "      \
     "decision, verification_id, corrections_upto"
 
 static void case_from_cols(hd_case_row *r, const char *const *c)
@@ -80,13 +80,12 @@ int hd_casestore_case_create(hd_casestore *cs, const hd_case_row *row,
 
     if (!cs || !row || !row->case_no[0])
         return hd_error_set(err, HD_EINVAL, "case store: no case");
-    rc = hd__sql(cs, NULL, NULL, NULL, err, create_sql, "sssssisssssii",
-                 row->case_no, row->region, row->program, row->state,
-                 row->opened_by, row->opened_at, date_arg(d1, row->report_due),
-                 date_arg(d2, row->decision_due),
-                 date_arg(d3, row->objection_until), opt(row->conclusion),
-                 opt(row->decision),
-                 row->verification_id, row->corrections_upto);
+    rc = hd__sql(
+        cs, NULL, NULL, NULL, err, create_sql, "sssssisssssii", row->case_no,
+        row->region, row->program, row->state, row->opened_by, row->opened_at,
+        date_arg(d1, row->report_due), date_arg(d2, row->decision_due),
+        date_arg(d3, row->objection_until), opt(row->conclusion),
+        opt(row->decision), row->verification_id, row->corrections_upto);
     if (rc == HD_EEXISTS)
         return hd_error_set(err, HD_EEXISTS, "case %s is already registered",
                             row->case_no);
@@ -193,23 +192,26 @@ int hd_casestore_case_update(hd_casestore *cs, const hd_case_row *row,
 /*
  * One WHERE for the list and its count. A jurisdiction is a range of
  * region codes ($1 <= region < $2), which the index on (region, state,
- * case_no) serves; the optional filters are written so that a NULL
- * parameter passes everything (CAST gives PostgreSQL the type it cannot
- * infer from `$n IS NULL`).
+ * program, report_due, decision_due, case_no) covers; the optional filters are
+ * written so that a NULL parameter passes everything (CAST gives PostgreSQL the
+ * type it cannot infer from `$n IS NULL`).
  */
 #define LIST_WHERE                                                             \
-    " WHERE region >= $1 AND region < $2"                                     \
-    " AND (CAST($3 AS TEXT) IS NULL OR state = $3)"                           \
-    " AND (CAST($4 AS TEXT) IS NULL OR program = $4)"                         \
-    " AND (CAST($5 AS TEXT) IS NULL OR"                                       \
-    " (state IN ('registered', 'authorized') AND report_due < $5) OR"         \
-    " (state IN ('verified', 'objected', 'corrected') AND"                    \
-    " decision_due < $5))"                                                    \
+    " WHERE region >= $1 AND region < $2"                                      \
+    " AND (CAST($3 AS TEXT) IS NULL OR state = $3)"                            \
+    " AND (CAST($4 AS TEXT) IS NULL OR program = $4)"                          \
+    " AND (CAST($5 AS TEXT) IS NULL OR"                                        \
+    " (state IN ('registered', 'authorized') AND report_due < $5) OR"          \
+    " (state IN ('verified', 'objected', 'corrected') AND"                     \
+    " decision_due < $5))"                                                     \
     " AND (CAST($6 AS TEXT) IS NULL OR case_no LIKE $6 ESCAPE '!')"
 
-static const char list_sql[] = "SELECT " CASE_COLS
-                               " FROM case_file" LIST_WHERE
-                               " ORDER BY case_no LIMIT $7 OFFSET $8";
+/* The page is chosen from the covering index alone; only its rows are
+ * read from the table. */
+static const char list_sql[] =
+    "SELECT " CASE_COLS " FROM case_file WHERE case_no IN (SELECT case_no "
+    "FROM case_file" LIST_WHERE " ORDER BY case_no LIMIT $7 OFFSET $8) "
+    "ORDER BY case_no";
 static const char count_sql[] = "SELECT COUNT(*) FROM case_file" LIST_WHERE;
 
 /* The range of region codes a jurisdiction covers: a province PP0000 its
@@ -308,8 +310,8 @@ int hd_casestore_case_list(hd_casestore *cs, const hd_case_filter *f,
     if (!fn)
         return 0;
     return hd__sql(cs, take_listed, &ctx, NULL, err, list_sql, "ssssssii", lo,
-                   hi, opt(f->state), opt(f->program), due_arg, like_arg,
-                   limit, offset);
+                   hi, opt(f->state), opt(f->program), due_arg, like_arg, limit,
+                   offset);
 }
 
 static const char overdue_sql[] =
@@ -426,9 +428,8 @@ static int take_id(const char *const *cols, int ncols, void *payload)
     return 0;
 }
 
-int hd_casestore_correction_add(hd_casestore *cs,
-                                const hd_case_correction *c, int64_t *id_out,
-                                hd_error *err)
+int hd_casestore_correction_add(hd_casestore *cs, const hd_case_correction *c,
+                                int64_t *id_out, hd_error *err)
 {
     int64_t id = 0;
     int rc;
@@ -438,8 +439,8 @@ int hd_casestore_correction_add(hd_casestore *cs,
         return hd_error_set(err, HD_EINVAL,
                             "case store: incomplete correction");
     rc = hd__sql(cs, take_id, &id, NULL, err, correction_add_sql, "ssssssssi",
-                 c->case_no, c->pid, c->feed, c->record_key, c->field,
-                 c->value, c->evidence, c->made_by, c->made_at);
+                 c->case_no, c->pid, c->feed, c->record_key, c->field, c->value,
+                 c->evidence, c->made_by, c->made_at);
     if (rc == 0 && id_out)
         *id_out = id;
     return rc;

@@ -131,12 +131,11 @@ static int correct_fields(hd_dossier *d, size_t i, hd_dossier_correction *cs,
         fields[c] = (hd_str){text[c].len ? text[c].ptr : NULL, text[c].len};
     }
     if (hd_row_parse(&row, feed, fields, &bad)) {
-        rc = hd_error_set(err, HD_EDATA,
-                          "correction %lld of %s %s: %s%s%s",
+        rc = hd_error_set(err, HD_EDATA, "correction %lld of %s %s: %s%s%s",
                           (long long)(last ? last->id : 0), feed->name,
                           last ? last->record_key : "",
-                          bad.field ? bad.field : "",
-                          bad.field ? ": " : "", bad.detail);
+                          bad.field ? bad.field : "", bad.field ? ": " : "",
+                          bad.detail);
         goto out;
     }
     memcpy(rec->row.values, row.values,
@@ -186,8 +185,8 @@ int hd_dossier_apply_corrections(hd_dossier *d, const hd_case_correction *c,
             !(cs[k].feed = keep(d, c[k].feed ? c[k].feed : "", err)) ||
             !(cs[k].record_key =
                   keep(d, c[k].record_key ? c[k].record_key : "", err)) ||
-            !(cs[k].evidence = keep(d, c[k].evidence ? c[k].evidence : "",
-                                    err)) ||
+            !(cs[k].evidence =
+                  keep(d, c[k].evidence ? c[k].evidence : "", err)) ||
             (c[k].field && !(cs[k].field = keep(d, c[k].field, err))) ||
             (c[k].value && !(cs[k].value = keep(d, c[k].value, err)))) {
             rc = HD_ENOMEM;
@@ -215,8 +214,8 @@ int hd_dossier_apply_corrections(hd_dossier *d, const hd_case_correction *c,
         for (size_t j = 0; j < k; j++)
             if (where[j] == where[k] && cs[j].field)
                 first = false;
-        if (first && (rc = correct_fields(d, (size_t)where[k], cs, where,
-                                          count, err)) != 0)
+        if (first && (rc = correct_fields(d, (size_t)where[k], cs, where, count,
+                                          err)) != 0)
             goto out;
     }
     /* Then take out the records that do not count, keeping the order of

@@ -135,15 +135,14 @@ static void put_consent(const char *id, const char *pid)
         fail_msg("consent: %s", err.msg);
 }
 
-static const char policy_text[] =
-    "[330100 2025-01-01]\n"
-    "source = test\n"
-    "dibao_standard = 1000.00\n"
-    "[330106 2026-01-01]\n"
-    "source = test county deadlines\n"
-    "report_days = 10\n"
-    "decision_days = 10\n"
-    "objection_days = 5\n";
+static const char policy_text[] = "[330100 2025-01-01]\n"
+                                  "source = test\n"
+                                  "dibao_standard = 1000.00\n"
+                                  "[330106 2026-01-01]\n"
+                                  "source = test county deadlines\n"
+                                  "report_days = 10\n"
+                                  "decision_days = 10\n"
+                                  "objection_days = 5\n";
 
 static int setup(void **state)
 {
@@ -267,23 +266,20 @@ static void deadlines_over_holidays(void **state)
     assert_string_equal(hd_date_format(d, due), "2026-02-27");
     assert_false(provisional);
     /* The Saturday after, 2-28, is worked too: the 6th day. */
-    assert_int_equal(hd_calendar_add_working_days(&due, NULL, cal,
-                                                  date_of("2026-02-13"), 6,
-                                                  &err),
+    assert_int_equal(hd_calendar_add_working_days(
+                         &due, NULL, cal, date_of("2026-02-13"), 6, &err),
                      0);
     assert_string_equal(hd_date_format(d, due), "2026-02-28");
     /* 2025: 10-01..10-08 off, Saturday 10-11 worked. From Tuesday 09-30:
      * 10-09 (1), 10-10 (2), 10-11 (3), 10-13 (4). */
-    assert_int_equal(hd_calendar_add_working_days(&due, NULL, cal,
-                                                  date_of("2025-09-30"), 4,
-                                                  &err),
+    assert_int_equal(hd_calendar_add_working_days(
+                         &due, NULL, cal, date_of("2025-09-30"), 4, &err),
                      0);
     assert_string_equal(hd_date_format(d, due), "2025-10-13");
     /* 2024: Sunday 02-04 worked, 02-10..02-17 off, Sunday 02-18 worked.
      * From Friday 02-02: 02-04 (1), 02-05..02-09 (2..6), 02-18 (7). */
-    assert_int_equal(hd_calendar_add_working_days(&due, NULL, cal,
-                                                  date_of("2024-02-02"), 7,
-                                                  &err),
+    assert_int_equal(hd_calendar_add_working_days(
+                         &due, NULL, cal, date_of("2024-02-02"), 7, &err),
                      0);
     assert_string_equal(hd_date_format(d, due), "2024-02-18");
     /* Beyond 2026: Monday to Friday, provisional. Wednesday 2026-12-30:
@@ -336,9 +332,9 @@ static void check_role_region_state(void **state)
 {
     hd_error err;
     (void)state;
-    assert_int_equal(hd_case_check(&clerk, HD_CASE_DECIDE, "330106",
-                                   HD_CASE_VERIFIED, &err),
-                     HD_EDENIED);
+    assert_int_equal(
+        hd_case_check(&clerk, HD_CASE_DECIDE, "330106", HD_CASE_VERIFIED, &err),
+        HD_EDENIED);
     assert_string_equal(err.msg,
                         "only an approver may decide a case, not a clerk");
     assert_int_equal(hd_case_check(&other_clerk, HD_CASE_AUTHORIZE, "330106",
@@ -363,12 +359,19 @@ static void check_role_region_state(void **state)
                      HD_ESTATE);
     assert_string_equal(err.msg, "cannot verify a case that is registered: "
                                  "only one that is authorized or corrected");
-    assert_int_equal(hd_case_check(&admin, HD_CASE_ARCHIVE, "330106",
-                                   HD_CASE_DECIDED, &err),
-                     0);
-    assert_int_equal(hd_case_check(&admin, HD_CASE_DECIDE, "330106",
-                                   HD_CASE_VERIFIED, &err),
-                     HD_EDENIED);
+    assert_true(hd_region_covers("330000", "330106"));
+    assert_true(hd_region_covers("330100", "330106"));
+    assert_true(hd_region_covers("330106", "330106"));
+    assert_false(hd_region_covers("330100", "330206"));
+    assert_false(hd_region_covers("330106", "330100"));
+    assert_false(hd_region_covers("33", "330106"));
+    assert_false(hd_region_covers("330000", NULL));
+    assert_int_equal(
+        hd_case_check(&admin, HD_CASE_ARCHIVE, "330106", HD_CASE_DECIDED, &err),
+        0);
+    assert_int_equal(
+        hd_case_check(&admin, HD_CASE_DECIDE, "330106", HD_CASE_VERIFIED, &err),
+        HD_EDENIED);
 }
 
 static int take_source_income(const hd_result *r, const char *period)
@@ -400,9 +403,8 @@ static void whole_path(void **state)
     /* A clerk of another county may not register it. */
     rc = hd_case_register(&c, &env, &other_clerk, CASE_NO, "申请受理", &err);
     refused(rc, &err, HD_EDENIED, "outside the region", 0, 0);
-    assert_int_equal(hd_case_register(&c, &env, &clerk, CASE_NO, "申请受理",
-                                      &err),
-                     0);
+    assert_int_equal(
+        hd_case_register(&c, &env, &clerk, CASE_NO, "申请受理", &err), 0);
     assert_string_equal(c.state, "registered");
     assert_int_equal(c.version, 1);
     /* Friday 2026-11-20 + 10 working days: 11-23..11-27 and 11-30..12-04. */
@@ -430,9 +432,8 @@ static void whole_path(void **state)
 
     /* Verify: income is 6000.00 over 12 months for 2: pci 250.00. */
     env.now = noon("2026-11-23");
-    assert_int_equal(hd_case_verify(&c, &w, &env, &verifier, CASE_NO,
-                                    "核对", &err),
-                     0);
+    assert_int_equal(
+        hd_case_verify(&c, &w, &env, &verifier, CASE_NO, "核对", &err), 0);
     assert_string_equal(c.state, "verified");
     assert_true(c.verification_id > 0);
     assert_int_equal(w.result.figures.income_fen, 600000);
@@ -607,12 +608,10 @@ static void dismiss_objection(void **state)
     assert_int_equal(hd_case_register(&c, &env, &clerk, CASE_NO, "r", &err), 0);
     assert_int_equal(hd_case_authorize(&c, &env, &clerk, CASE_NO, "a", &err),
                      0);
-    assert_int_equal(hd_case_verify(&c, &w, &env, &verifier, CASE_NO, "v",
-                                    &err),
-                     0);
-    assert_int_equal(hd_case_object(&c, &env, &clerk, CASE_NO, "存款", "异议",
-                                    &err),
-                     0);
+    assert_int_equal(
+        hd_case_verify(&c, &w, &env, &verifier, CASE_NO, "v", &err), 0);
+    assert_int_equal(
+        hd_case_object(&c, &env, &clerk, CASE_NO, "存款", "异议", &err), 0);
     assert_int_equal(hd_case_dismiss(&c, &env, &clerk, CASE_NO, "x", &err),
                      HD_EDENIED);
     assert_int_equal(hd_case_dismiss(&c, &env, &verifier, CASE_NO,
@@ -639,9 +638,8 @@ static void authorize_needs_every_member(void **state)
     assert_null(strstr(err.msg, pid1));
     assert_null(strstr(err.msg, pid0));
     put_consent("A-2", pid1);
-    assert_int_equal(hd_case_authorize(&c, &env, &clerk, CASE_NO, "补齐授权",
-                                       &err),
-                     0);
+    assert_int_equal(
+        hd_case_authorize(&c, &env, &clerk, CASE_NO, "补齐授权", &err), 0);
     assert_string_equal(c.state, "authorized");
 }
 
@@ -671,20 +669,19 @@ static void list_and_overdue(void **state)
         const hd_case_actor *who = i % 3 == 0 ? &other_clerk : &clerk;
         assert_int_equal(hd_case_register(&c, &env, who, no, "r", &err), 0);
     }
-    assert_int_equal(hd_casestore_case_list(cs, &f, count_rows, &n, &total,
-                                            &err),
-                     0);
+    assert_int_equal(
+        hd_casestore_case_list(cs, &f, count_rows, &n, &total, &err), 0);
     assert_int_equal(total, 12);
     f.region = "330106";
     f.limit = 3;
     f.offset = 6;
     n = 0;
-    assert_int_equal(hd_casestore_case_list(cs, &f, count_rows, &n, &total,
-                                            &err),
-                     0);
+    assert_int_equal(
+        hd_casestore_case_list(cs, &f, count_rows, &n, &total, &err), 0);
     assert_int_equal(total, 8);
     assert_int_equal(n, 2);
-    f = (hd_case_filter){.region = "330100", .case_no_part = "-00001",
+    f = (hd_case_filter){.region = "330100",
+                         .case_no_part = "-00001",
                          .overdue_on = HD_CASE_NO_DATE};
     assert_int_equal(hd_casestore_case_list(cs, &f, NULL, NULL, &total, &err),
                      0);
@@ -740,9 +737,8 @@ static void two_approvers_decide_at_once(void **state)
     assert_int_equal(hd_case_register(&c, &env, &clerk, CASE_NO, "r", &err), 0);
     assert_int_equal(hd_case_authorize(&c, &env, &clerk, CASE_NO, "a", &err),
                      0);
-    assert_int_equal(hd_case_verify(&c, &w, &env, &verifier, CASE_NO, "v",
-                                    &err),
-                     0);
+    assert_int_equal(
+        hd_case_verify(&c, &w, &env, &verifier, CASE_NO, "v", &err), 0);
     hd_case_work_release(&w);
     env.now = noon("2026-12-08");
 
@@ -750,13 +746,13 @@ static void two_approvers_decide_at_once(void **state)
      * version is refused with who moved the case. */
     {
         hd_case_row stale = c;
-        assert_int_equal(hd_case_dismiss(&c, &env, &verifier, CASE_NO, "x",
-                                         &err),
-                         HD_ESTATE);
+        assert_int_equal(
+            hd_case_dismiss(&c, &env, &verifier, CASE_NO, "x", &err),
+            HD_ESTATE);
         snprintf(stale.state, sizeof(stale.state), "decided");
-        assert_int_equal(hd_casestore_case_update(cs, &stale, c.version - 1,
-                                                  &err),
-                         HD_ECONFLICT);
+        assert_int_equal(
+            hd_casestore_case_update(cs, &stale, c.version - 1, &err),
+            HD_ECONFLICT);
         assert_non_null(strstr(err.msg, "ver1 (verifier) made it verified"));
     }
 

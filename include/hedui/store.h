@@ -525,11 +525,52 @@ int hd_casestore_verification_latest(hd_casestore *cs,
                                                void *payload),
                                      void *payload, hd_error *err);
 
+/* ------------------------------------------------------------- batches */
+
+/*
+ * Rolls uploaded to the service and verified in the background
+ * (src/store/batch_store.c, table batch_job). `dir` holds the uploaded
+ * files and the results. States: "queued", "running", "done", "failed".
+ */
+typedef struct hd_batch_row {
+    int64_t id;
+    const char *username;
+    const char *region; /* the uploader's region */
+    const char *state;
+    int64_t created_at, started_at, finished_at; /* 0: not yet */
+    int64_t total, done;                         /* applications */
+    const char *message;                         /* NULL or a summary */
+    const char *dir;
+} hd_batch_row;
+
+int hd_casestore_batch_add(hd_casestore *cs, int64_t *id_out,
+                           const char *username, const char *region,
+                           const char *dir, int64_t now, hd_error *err);
+/* One batch (borrowed during the call). HD_ENOTFOUND. */
+int hd_casestore_batch_get(hd_casestore *cs, int64_t id,
+                           int (*fn)(const hd_batch_row *row, void *payload),
+                           void *payload, hd_error *err);
+/* Batches newest first, at most `limit`, after skipping `offset`. */
+int hd_casestore_batch_list(hd_casestore *cs, int64_t offset, int64_t limit,
+                            int (*fn)(const hd_batch_row *row, void *payload),
+                            void *payload, hd_error *err);
+/* Take the oldest queued batch for this process: 0 and *id_out, or
+ * HD_ENOTFOUND when none waits. Of several servers on one database, one
+ * takes each batch. */
+int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out, int64_t now,
+                             hd_error *err);
+/* Progress of a running batch; a state of "done" or "failed" ends it. */
+int hd_casestore_batch_progress(hd_casestore *cs, int64_t id, const char *state,
+                                int64_t total, int64_t done,
+                                const char *message, int64_t now,
+                                hd_error *err);
+
 /* ------------------------------------------------ staff and sessions */
 
 /* (src/store/staff_store.c) */
 
-/* ------------------------------------------------------------- the audit chain */
+/* ------------------------------------------------------------- the audit chain
+ */
 
 /* (src/store/audit_chain.c) */
 

@@ -154,6 +154,8 @@ int hd_http_fields_check(const json_t *obj, const hd_http_field *spec,
             return field_error(err, text_ok(key, strlen(key), false) ? key : "",
                                "unknown field");
         }
+        if (json_is_null(value) && (f->flags & HD_HTTP_REQUIRED))
+            return field_error(err, f->name, "required");
         if (json_is_null(value) && (f->flags & HD_HTTP_NULLABLE))
             continue;
         rc = check_field(value, f, err);

@@ -192,7 +192,8 @@ typedef struct hd_http_field {
  * its type, every required one present, strings valid UTF-8 within their
  * length and without control characters (C0, DEL and C1; tab and line
  * ends only in MULTILINE fields). Strings nested in arrays and objects
- * are checked for control characters too. HD_EDATA with err's field the
+ * are checked for control characters too; null for a required field is
+ * "required". HD_EDATA with err's field the
  * offending field's name (empty for the object itself).
  */
 int hd_http_fields_check(const json_t *obj, const hd_http_field *spec,
@@ -297,6 +298,9 @@ typedef struct hd_http_options {
      * monotonic one in µs (durations). Both required. */
     int64_t (*wall_us)(void);
     int64_t (*mono_us)(void);
+    /* The route table; NULL for the service's own (hd_http_routes). */
+    const hd_http_route *routes;
+    size_t route_count;
 } hd_http_options;
 
 typedef struct hd_http_server hd_http_server;

@@ -52,7 +52,7 @@ static int fail(const char *what, const hd_error *err)
 int hd_cmd_serve(const hd_cli_globals *globals, int argc, char **argv)
 {
     const char *config_path = NULL;
-    hd_http_options opt = {NULL, NULL, wall_us, mono_us};
+    hd_http_options opt = {NULL, NULL, wall_us, mono_us, NULL, 0};
     hd_http_config cfg;
     hd_http_server *srv = NULL;
     bool check = false;

@@ -68,7 +68,10 @@ int hd_http_server_open(hd_http_server **out, const hd_http_config *cfg,
     srv->opt = opt;
     srv->log_fd = -1;
     srv->quiesced = MHD_INVALID_SOCKET;
-    srv->routes = hd_http_routes(&srv->route_count);
+    srv->routes = opt->routes;
+    srv->route_count = opt->route_count;
+    if (!srv->routes)
+        srv->routes = hd_http_routes(&srv->route_count);
     /* hd_ingest_open also finishes a delivery whose case store side a
      * crash cut short: the service starts on whole deliveries only. */
     rc = hd_ingest_open(&srv->ing, cfg->db, cfg->feeds, err);

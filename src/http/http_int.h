@@ -72,6 +72,7 @@ typedef struct hd__http_ctx {
     int64_t start_mono_us;
     bool started;
     bool body_too_large;
+    bool query_overflow;
     hd_buf body;
     uint64_t discarded;
 

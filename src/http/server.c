@@ -174,11 +174,14 @@ static enum MHD_Result queue_reply(hd__http_ctx *ctx)
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind,
                                      const char *key, const char *value)
 {
-    hd_http_req *req = cls;
+    hd__http_ctx *ctx = cls;
+    hd_http_req *req = &ctx->req;
 
     (void)kind;
-    if (req->query_count == HD_HTTP_QUERY_MAX)
+    if (req->query_count == HD_HTTP_QUERY_MAX) {
+        ctx->query_overflow = true;
         return MHD_NO;
+    }
     req->query[req->query_count].name = key;
     req->query[req->query_count].value = value ? value : "";
     req->query_count++;
@@ -257,6 +260,17 @@ static bool headers_too_large(hd__http_ctx *ctx, const char *url)
     return total > (size_t)ctx->srv->cfg->max_header_bytes;
 }
 
+/* A path parameter: UTF-8 without control characters. */
+static bool param_ok(const char *s)
+{
+    if (hd_utf8_count(s, strlen(s)) < 0)
+        return false;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
+
 /* Route the request; false when it has been answered already. */
 static bool route(hd__http_ctx *ctx)
 {
@@ -311,10 +325,21 @@ static bool route(hd__http_ctx *ctx)
             return false;
         }
         pattern = close + 1;
+        /* Decoded from %XX: anything may come out of it. */
+        if (!param_ok(req->params[i].value)) {
+            hd_http_reply_error(req, 400, "bad_request", req->params[i].name,
+                                "must be text without control characters");
+            return false;
+        }
     }
     req->param_count = count;
     MHD_get_connection_values(ctx->conn, MHD_GET_ARGUMENT_KIND, collect_query,
-                              req);
+                              ctx);
+    if (ctx->query_overflow) {
+        hd_http_reply_error(req, 400, "bad_request", NULL,
+                            "more than %d query parameters", HD_HTTP_QUERY_MAX);
+        return false;
+    }
     len_text = MHD_lookup_connection_value(ctx->conn, MHD_HEADER_KIND,
                                            "Content-Length");
     if (len_text) {

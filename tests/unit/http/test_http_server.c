@@ -255,6 +255,23 @@ static void handler_codes_become_statuses(void **state)
                      404);
     assert_string_equal(body_of(reply), "{\"error\":{\"code\":\"not_found\","
                                         "\"message\":\"no case C7\"}}");
+    /* Path parameters are decoded, then checked. */
+    assert_int_equal(http(GET("/api/v1/open/C%0a7", ""), reply, sizeof(reply)),
+                     400);
+    assert_non_null(strstr(body_of(reply), "\"field\":\"case_no\""));
+    assert_int_equal(
+        http(GET("/api/v1/open/%E5%BC%A0", ""), reply, sizeof(reply)), 404);
+    assert_non_null(strstr(body_of(reply), "no case 张"));
+    /* More query parameters than a request may have. */
+    char request[2048] = "GET /api/v1/open/C1?";
+    for (int i = 0; i <= HD_HTTP_QUERY_MAX; i++)
+        snprintf(request + strlen(request), sizeof(request) - strlen(request),
+                 "p%d=1&", i);
+    snprintf(request + strlen(request), sizeof(request) - strlen(request),
+             " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    assert_int_equal(http(request, reply, sizeof(reply)), 400);
+    assert_non_null(strstr(body_of(reply), "query parameters"));
+
     /* The detail of an internal error is logged, not shown. */
     assert_int_equal(http(GET("/api/v1/broken", ""), reply, sizeof(reply)),
                      500);

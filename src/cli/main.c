@@ -20,6 +20,7 @@ static const hd_cli_command commands[] = {
      HD_CLI_FEEDS | HD_CLI_KEY},
     {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds,
      HD_CLI_FEEDS},
+    {"serve", "run the verification service (HTTP API)", hd_cmd_serve, 0},
     {"help", "show this help", NULL, 0},
 };
 

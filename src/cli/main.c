@@ -20,6 +20,8 @@ static const hd_cli_command commands[] = {
      HD_CLI_FEEDS | HD_CLI_KEY},
     {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds,
      HD_CLI_FEEDS},
+    {"user", "add, list, disable staff accounts, set passwords and roles",
+     hd_cmd_user, HD_CLI_KEY},
     {"help", "show this help", NULL, 0},
 };
 

@@ -30,7 +30,7 @@
 
 /* The roles of issue 5. Values are stable (they index hd_role_mask). */
 typedef enum hd_role {
-    HD_ROLE_CLERK = 0,    /* 受理员: registers applications, authorizations */
+    HD_ROLE_CLERK = 0, /* 受理员: registers applications, authorizations */
     HD_ROLE_VERIFIER = 1, /* 核对员: runs verifications, issues reports */
     HD_ROLE_APPROVER = 2, /* 审核确认: records the decision */
     HD_ROLE_AUDITOR = 3,  /* 审计员: reads the audit trail, nothing else */
@@ -91,8 +91,8 @@ typedef struct hd_staff_user {
                            status change; older sessions are void */
     bool has_totp;
     bool disabled;
-    int64_t disabled_at; /* 0 when not disabled */
-    int failed_logins;   /* failures in a row since the last success */
+    int64_t disabled_at;  /* 0 when not disabled */
+    int failed_logins;    /* failures in a row since the last success */
     int64_t locked_until; /* login refused before this time; 0 none */
     int64_t created_at, updated_at;
 } hd_staff_user;
@@ -221,25 +221,24 @@ int hd_staff_totp_check(int64_t *step_out, const char *secret_b32,
 
 /* The settings of logins and sessions ([staff] in the server's config). */
 typedef struct hd_staff_settings {
-    int64_t idle_s;     /* a session unused this long ends */
-    int64_t absolute_s; /* a session this old ends, used or not */
+    int64_t idle_s;       /* a session unused this long ends */
+    int64_t absolute_s;   /* a session this old ends, used or not */
     int lockout_failures; /* failed logins in a row that lock an account */
     int64_t lockout_minutes;
 } hd_staff_settings;
 
 /* 30 minutes idle, 12 hours absolute, 5 failures lock for 15 minutes. */
-#define HD_STAFF_SETTINGS_DEFAULT                                              \
-    ((hd_staff_settings){1800, 43200, 5, 15})
+#define HD_STAFF_SETTINGS_DEFAULT ((hd_staff_settings){1800, 43200, 5, 15})
 
 /* Why a session is refused (or HD_STAFF_SESSION_OK). */
 typedef enum hd_staff_session_state {
     HD_STAFF_SESSION_OK = 0,
-    HD_STAFF_SESSION_UNKNOWN,  /* no such token */
-    HD_STAFF_SESSION_ENDED,    /* logged out */
-    HD_STAFF_SESSION_IDLE,     /* unused longer than idle_s */
-    HD_STAFF_SESSION_EXPIRED,  /* older than absolute_s */
-    HD_STAFF_SESSION_CHANGED,  /* role, region or password changed since */
-    HD_STAFF_SESSION_DISABLED  /* the account was disabled */
+    HD_STAFF_SESSION_UNKNOWN, /* no such token */
+    HD_STAFF_SESSION_ENDED,   /* logged out */
+    HD_STAFF_SESSION_IDLE,    /* unused longer than idle_s */
+    HD_STAFF_SESSION_EXPIRED, /* older than absolute_s */
+    HD_STAFF_SESSION_CHANGED, /* role, region or password changed since */
+    HD_STAFF_SESSION_DISABLED /* the account was disabled */
 } hd_staff_session_state;
 
 /* "ok", "unknown", "ended", "idle", "expired", "changed", "disabled". */
@@ -276,9 +275,9 @@ typedef struct hd_staff_session {
  * HD_ESTORE and HD_ENOMEM pass through.
  */
 int hd_staff_login(hd_staff_session *out, hd_casestore *cs,
-                   const char *username, const char *password,
-                   const char *totp, int64_t now,
-                   const hd_staff_settings *settings, hd_error *err);
+                   const char *username, const char *password, const char *totp,
+                   int64_t now, const hd_staff_settings *settings,
+                   hd_error *err);
 /*
  * Check the token of a request: 0 with out->state OK and out->user, or
  * HD_EAUTH with out->state saying why (and err a message). The session's

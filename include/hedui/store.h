@@ -534,9 +534,9 @@ int hd_casestore_verification_latest(hd_casestore *cs,
 typedef struct hd_staff_row {
     const char *username;
     const char *display_name;
-    const char *role;     /* hd_role_name */
+    const char *role; /* hd_role_name */
     const char *region;
-    const char *password; /* an Argon2id string of libsodium's */
+    const char *password;    /* an Argon2id string of libsodium's */
     const char *totp_secret; /* base32, NULL when none */
     int64_t totp_last_step;  /* the last TOTP step accepted, 0 none */
     int64_t generation;
@@ -602,8 +602,7 @@ int hd_casestore_session_add(hd_casestore *cs, const hd_session_row *row,
 /* A session and its account, in one read: HD_ENOTFOUND. */
 int hd_casestore_session_get(hd_casestore *cs, const char *token_hash,
                              int (*fn)(const hd_session_row *session,
-                                       const hd_staff_row *user,
-                                       void *payload),
+                                       const hd_staff_row *user, void *payload),
                              void *payload, hd_error *err);
 /* Set last_seen to `now` when it is earlier than `before` (so that of
  * many requests in one minute one writes). */
@@ -616,7 +615,8 @@ int hd_casestore_session_end(hd_casestore *cs, const char *token_hash,
 int hd_casestore_session_prune(hd_casestore *cs, int64_t created_before,
                                int64_t *count_out, hd_error *err);
 
-/* ------------------------------------------------------------- the audit chain */
+/* ------------------------------------------------------------- the audit chain
+ */
 
 /* (src/store/audit_chain.c) */
 

@@ -111,8 +111,9 @@ static int read_password(char *out, size_t out_len, const char *path)
     if (path)
         fclose(in);
     if (rc)
-        fprintf(stderr, "hedui user: no password (one line of at most %d "
-                        "bytes)\n",
+        fprintf(stderr,
+                "hedui user: no password (one line of at most %d "
+                "bytes)\n",
                 HD_STAFF_PASSWORD_MAX);
     return rc;
 }

@@ -107,15 +107,15 @@ static int hold_row(const hd_staff_row *row, void *payload)
     return 0;
 }
 
-int hd__staff_hold(hd__staff_held *h, hd_casestore *cs,
-                   const char *username, hd_error *err)
+int hd__staff_hold(hd__staff_held *h, hd_casestore *cs, const char *username,
+                   hd_error *err)
 {
     int rc = hd_casestore_user_get(cs, username, hold_row, h, err);
 
     if (rc == 1)
-        rc = hd_error_set(err, HD_ESTORE,
-                          "account %.32s: a stored value is too long",
-                          username);
+        rc =
+            hd_error_set(err, HD_ESTORE,
+                         "account %.32s: a stored value is too long", username);
     return rc;
 }
 
@@ -174,8 +174,7 @@ int hd_staff_user_list(hd_casestore *cs, const char *region,
  * is checked by the caller.
  */
 static int may_manage(const hd_staff_actor *actor, const char *username,
-                      const char *region, const char *new_region,
-                      hd_error *err)
+                      const char *region, const char *new_region, hd_error *err)
 {
     if (!actor || !actor->name)
         return hd_error_set(err, HD_EINVAL, "no actor");
@@ -196,14 +195,15 @@ static int may_manage(const hd_staff_actor *actor, const char *username,
 
 static const char *actor_role(const hd_staff_actor *actor)
 {
-    return actor->operator ? NULL : hd_role_name(actor->role);
+    return actor->operator? NULL : hd_role_name(actor->role);
 }
 
 /* Write `h` (changed) under the generation it was read with, and the
  * audit entry, in one transaction. */
-static int write_change(hd_casestore *cs, hd__staff_held *h, const hd_staff_actor *actor,
-                        const char *action, const char *outcome, bool unlock,
-                        int64_t now, hd_error *err)
+static int write_change(hd_casestore *cs, hd__staff_held *h,
+                        const hd_staff_actor *actor, const char *action,
+                        const char *outcome, bool unlock, int64_t now,
+                        hd_error *err)
 {
     int64_t read_generation = h->row.generation;
     int rc;
@@ -217,7 +217,7 @@ static int write_change(hd_casestore *cs, hd__staff_held *h, const hd_staff_acto
         rc = hd_casestore_user_login_ok(cs, h->row.username, 0, NULL, err);
     if (rc == 0)
         rc = hd__staff_audit(cs, now, actor->name, actor_role(actor),
-                             actor->operator ? NULL : actor->region, action,
+                             actor->operator? NULL : actor->region, action,
                              outcome, err);
     if (rc == 0)
         rc = hd_casestore_commit(cs, err);
@@ -299,8 +299,8 @@ int hd_staff_user_add(char totp_uri[HD_STAFF_TOTP_URI_MAX], hd_casestore *cs,
     }
     if (rc == 0)
         rc = hd__staff_audit(cs, now, actor->name, actor_role(actor),
-                             actor->operator ? NULL : actor->region,
-                             "user_add", outcome, err);
+                             actor->operator? NULL : actor->region, "user_add",
+                             outcome, err);
     if (rc == 0)
         rc = hd_casestore_commit(cs, err);
     if (rc)
@@ -324,7 +324,7 @@ int hd_staff_user_disable(hd_casestore *cs, const hd_staff_actor *actor,
         goto out;
     if ((rc = may_manage(actor, username, h.row.region, NULL, err)) != 0)
         goto out;
-    if (!actor->operator && !strcmp(actor->name, username)) {
+    if (!actor->operator&& !strcmp(actor->name, username)) {
         rc = hd_error_set(err, HD_EDENIED,
                           "an admin cannot disable their own account");
         goto out;
@@ -333,8 +333,7 @@ int hd_staff_user_disable(hd_casestore *cs, const hd_staff_actor *actor,
         goto out; /* already: nothing changes */
     h.row.disabled_at = now;
     snprintf(outcome, sizeof(outcome), "ok user=%s", username);
-    rc = write_change(cs, &h, actor, "user_disable", outcome, false, now,
-                      err);
+    rc = write_change(cs, &h, actor, "user_disable", outcome, false, now, err);
 out:
     sodium_memzero(&h, sizeof(h));
     return rc;
@@ -353,14 +352,14 @@ int hd_staff_user_passwd(hd_casestore *cs, const hd_staff_actor *actor,
         return hd_error_set(err, HD_EINVAL, "no actor");
     if ((rc = hd__staff_hold(&h, cs, username, err)) != 0)
         goto out;
-    self = !actor->operator && !strcmp(actor->name, username);
+    self = !actor->operator&& !strcmp(actor->name, username);
     if (!self &&
         (rc = may_manage(actor, username, h.row.region, NULL, err)) != 0)
         goto out;
     if ((rc = hd_staff_password_check(username, new_password, err)) != 0)
         goto out;
-    if (self && !hd__staff_password_verify(h.row.password, old_password,
-                                           NULL)) {
+    if (self &&
+        !hd__staff_password_verify(h.row.password, old_password, NULL)) {
         rc = hd_error_set(err, HD_EAUTH, "wrong current password");
         hd_error_at(err, NULL, 0, 0, "old_password");
         goto out;
@@ -394,7 +393,7 @@ int hd_staff_user_role(char totp_uri[HD_STAFF_TOTP_URI_MAX], hd_casestore *cs,
         goto out;
     if ((rc = may_manage(actor, username, h.row.region, region, err)) != 0)
         goto out;
-    if (!actor->operator && !strcmp(actor->name, username)) {
+    if (!actor->operator&& !strcmp(actor->name, username)) {
         rc = hd_error_set(err, HD_EDENIED,
                           "an admin cannot change their own role or region");
         goto out;
@@ -409,8 +408,8 @@ int hd_staff_user_role(char totp_uri[HD_STAFF_TOTP_URI_MAX], hd_casestore *cs,
         h.row.totp_secret = h.totp_secret;
         h.row.totp_last_step = 0;
     }
-    snprintf(outcome, sizeof(outcome), "ok user=%s role=%s region=%s",
-             username, h.role, region);
+    snprintf(outcome, sizeof(outcome), "ok user=%s role=%s region=%s", username,
+             h.role, region);
     rc = write_change(cs, &h, actor, "user_role", outcome, false, now, err);
 out:
     sodium_memzero(&h, sizeof(h));

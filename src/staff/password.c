@@ -32,8 +32,8 @@ int hd_staff_username_check(const char *username, hd_error *err)
 
     for (size_t i = 0; ok && i < len; i++) {
         char c = username[i];
-        ok = (c >= 'a' && c <= 'z') || hd_is_digit(c) || c == '_' ||
-             c == '.' || c == '-';
+        ok = (c >= 'a' && c <= 'z') || hd_is_digit(c) || c == '_' || c == '.' ||
+             c == '-';
     }
     if (ok)
         return 0;
@@ -96,8 +96,7 @@ int hd__staff_password_hash(char out[HD__PWHASH_MAX], const char *password,
     if (crypto_pwhash_str(out, password, strlen(password),
                           crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return hd_error_set(err, HD_ENOMEM,
-                            "no memory for hashing a password");
+        return hd_error_set(err, HD_ENOMEM, "no memory for hashing a password");
     return 0;
 }
 

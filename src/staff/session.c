@@ -15,9 +15,8 @@
 
 static int settings_check(const hd_staff_settings *s, hd_error *err)
 {
-    if (!s || s->idle_s <= 0 || s->absolute_s <= 0 ||
-        s->lockout_failures < 1 || s->lockout_minutes < 1 ||
-        s->lockout_minutes > INT64_MAX / 120)
+    if (!s || s->idle_s <= 0 || s->absolute_s <= 0 || s->lockout_failures < 1 ||
+        s->lockout_minutes < 1 || s->lockout_minutes > INT64_MAX / 120)
         return hd_error_set(err, HD_EINVAL,
                             "session settings: idle, absolute, lockout "
                             "failures and minutes must be positive");
@@ -26,9 +25,8 @@ static int settings_check(const hd_staff_settings *s, hd_error *err)
 
 const char *hd_staff_session_state_name(hd_staff_session_state state)
 {
-    static const char *const names[] = {"ok",      "unknown", "ended",
-                                        "idle",    "expired", "changed",
-                                        "disabled"};
+    static const char *const names[] = {"ok",      "unknown", "ended",   "idle",
+                                        "expired", "changed", "disabled"};
     if ((int)state < 0 || (size_t)state >= sizeof(names) / sizeof(names[0]))
         return "unknown";
     return names[state];
@@ -97,11 +95,10 @@ static int refuse(login *l, const char *outcome, bool count, hd_error *err)
         }
     }
     if (rc == 0)
-        rc = hd__staff_audit(l->cs, l->now,
-                             l->found ? l->h.row.username : "(unknown user)",
-                             l->found ? l->h.row.role : NULL,
-                             l->found ? l->h.row.region : NULL, "login_failed",
-                             text, &store_err);
+        rc = hd__staff_audit(
+            l->cs, l->now, l->found ? l->h.row.username : "(unknown user)",
+            l->found ? l->h.row.role : NULL, l->found ? l->h.row.region : NULL,
+            "login_failed", text, &store_err);
     if (rc == 0)
         rc = hd_casestore_commit(l->cs, &store_err);
     if (rc)
@@ -139,12 +136,12 @@ static int open_session(hd_staff_session *out, login *l, int64_t totp_step,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof(raw));
     token_hash(hash, out->token);
-    s = (hd_session_row){hash, l->h.row.username, l->h.row.generation, l->now,
-                         l->now, 0};
+    s = (hd_session_row){
+        hash, l->h.row.username, l->h.row.generation, l->now, l->now, 0};
     if ((rc = hd_casestore_begin(l->cs, err)) != 0)
         return rc;
-    rc = hd_casestore_user_login_ok(l->cs, l->h.row.username, totp_step,
-                                    rehash, err);
+    rc = hd_casestore_user_login_ok(l->cs, l->h.row.username, totp_step, rehash,
+                                    err);
     if (rc == 0)
         rc = hd_casestore_session_add(l->cs, &s, err);
     if (rc == 0)
@@ -197,9 +194,10 @@ static int login_checked(hd_staff_session *out, login *l, const char *password,
         }
         if (hd_staff_totp_check(&step, l->h.row.totp_secret, totp, l->now,
                                 l->h.row.totp_last_step, err))
-            return refuse(l, err && strstr(err->msg, "used")
-                                 ? "one-time code reused"
-                                 : "wrong one-time code",
+            return refuse(l,
+                          err && strstr(err->msg, "used")
+                              ? "one-time code reused"
+                              : "wrong one-time code",
                           true, err);
     }
     if (rehash && (rc = hd__staff_password_hash(rehashed, password, err)))
@@ -225,9 +223,9 @@ static int login_checked(hd_staff_session *out, login *l, const char *password,
 }
 
 int hd_staff_login(hd_staff_session *out, hd_casestore *cs,
-                   const char *username, const char *password,
-                   const char *totp, int64_t now,
-                   const hd_staff_settings *settings, hd_error *err)
+                   const char *username, const char *password, const char *totp,
+                   int64_t now, const hd_staff_settings *settings,
+                   hd_error *err)
 {
     login l = {.cs = cs, .settings = settings, .now = now};
     int rc;
@@ -338,8 +336,8 @@ int hd_staff_session_check(hd_staff_session *out, hd_casestore *cs,
         return auth_error(err, NULL, refusal(out->state));
     }
     if (now - c.last_seen >= TOUCH_EVERY_S) {
-        rc = hd_casestore_session_touch(cs, hash, now,
-                                        now - TOUCH_EVERY_S + 1, err);
+        rc = hd_casestore_session_touch(cs, hash, now, now - TOUCH_EVERY_S + 1,
+                                        err);
         out->idle_expires_at = now + settings->idle_s;
     }
     return rc;
@@ -399,6 +397,6 @@ int hd_staff_sessions_prune(int64_t *count_out, hd_casestore *cs, int64_t now,
         *count_out = 0;
     if ((rc = settings_check(settings, err)) != 0)
         return rc;
-    return hd_casestore_session_prune(cs, now - settings->absolute_s,
-                                      count_out, err);
+    return hd_casestore_session_prune(cs, now - settings->absolute_s, count_out,
+                                      err);
 }

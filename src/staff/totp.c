@@ -66,9 +66,8 @@ long hd_staff_base32_decode(uint8_t *out, size_t max, const char *text)
 uint32_t hd_staff_hotp(const uint8_t *secret, size_t secret_len,
                        uint64_t counter, int digits)
 {
-    static const uint32_t pow10[] = {1,      10,      100,      1000,
-                                     10000,  100000,  1000000,  10000000,
-                                     100000000};
+    static const uint32_t pow10[] = {1,      10,      100,      1000,     10000,
+                                     100000, 1000000, 10000000, 100000000};
     uint8_t msg[8], mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
     uint32_t bin;
@@ -116,16 +115,16 @@ int hd_staff_totp_check(int64_t *step_out, const char *secret_b32,
     int rc = HD_EAUTH;
 
     *step_out = 0;
-    len = secret_b32 ? hd_staff_base32_decode(secret, sizeof(secret),
-                                              secret_b32)
-                     : -1;
+    len = secret_b32
+              ? hd_staff_base32_decode(secret, sizeof(secret), secret_b32)
+              : -1;
     if (len <= 0)
         return hd_error_set(err, HD_EAUTH, "no second factor set up");
     /* Each of the three steps is computed, so that the time taken says
      * nothing about which matched. */
     for (int64_t s = step - 1; s <= step + 1; s++) {
-        uint32_t got = hd_staff_hotp(secret, (size_t)len, (uint64_t)s,
-                                     HD_TOTP_DIGITS);
+        uint32_t got =
+            hd_staff_hotp(secret, (size_t)len, (uint64_t)s, HD_TOTP_DIGITS);
         if (s < 0 || want < 0 || got != (uint32_t)want)
             continue;
         if (s <= last_step) {

@@ -6,8 +6,8 @@
 #include "store/store_int.h"
 
 #define USER_COLS                                                              \
-    "username, display_name, role, region, password, totp_secret, "           \
-    "totp_last_step, generation, failed_logins, locked_until, disabled_at, "  \
+    "username, display_name, role, region, password, totp_secret, "            \
+    "totp_last_step, generation, failed_logins, locked_until, disabled_at, "   \
     "created_at, updated_at"
 
 static const char user_add_sql[] =
@@ -154,8 +154,8 @@ static int found_row(const char *const *cols, int ncols, void *payload)
 }
 
 /* After a conditional write that changed nothing: was the row there? */
-static int exists(hd_casestore *cs, const char *sql, const char *key,
-                  bool *out, hd_error *err)
+static int exists(hd_casestore *cs, const char *sql, const char *key, bool *out,
+                  hd_error *err)
 {
     *out = false;
     return hd__sql(cs, found_row, out, NULL, err, sql, "s", key);
@@ -232,8 +232,8 @@ int hd_casestore_user_login_ok(hd_casestore *cs, const char *username,
     if (rc == 0 && changes == 0)
         return hd_error_set(err, HD_ENOTFOUND, "no account %s", username);
     if (rc == 0 && password)
-        rc = hd__sql(cs, NULL, NULL, NULL, err, user_rehash_sql, "ss",
-                     username, password);
+        rc = hd__sql(cs, NULL, NULL, NULL, err, user_rehash_sql, "ss", username,
+                     password);
     return rc;
 }
 
@@ -275,8 +275,7 @@ static int session_row(const char *const *c, int ncols, void *payload)
 
 int hd_casestore_session_get(hd_casestore *cs, const char *token_hash,
                              int (*fn)(const hd_session_row *session,
-                                       const hd_staff_row *user,
-                                       void *payload),
+                                       const hd_staff_row *user, void *payload),
                              void *payload, hd_error *err)
 {
     session_ctx ctx = {fn, payload, false};

@@ -19,9 +19,8 @@ static void add_and_get(void **state)
     (void)state;
 
     hd_error_clear(&err);
-    assert_int_equal(hd_staff_user_add(uri, st_cs, &st_operator, &u, 1700,
-                                       &err),
-                     0);
+    assert_int_equal(
+        hd_staff_user_add(uri, st_cs, &st_operator, &u, 1700, &err), 0);
     assert_string_equal(uri, ""); /* a verifier has no second factor */
     assert_int_equal(hd_staff_user_get(&got, st_cs, "li.wei", &err), 0);
     assert_string_equal(got.username, "li.wei");
@@ -130,9 +129,9 @@ typedef struct names {
 static int take_name(const hd_staff_user *u, void *payload)
 {
     names *n = payload;
+    size_t used = strlen(n->list);
     n->count++;
-    strncat(n->list, u->username, sizeof(n->list) - strlen(n->list) - 2);
-    strncat(n->list, " ", sizeof(n->list) - strlen(n->list) - 1);
+    snprintf(n->list + used, sizeof(n->list) - used, "%s ", u->username);
     return 0;
 }
 
@@ -146,8 +145,7 @@ static void list_by_region(void **state)
     st_add("b.city", HD_ROLE_VERIFIER, "330100", PW, NULL);
     st_add("a.province", HD_ROLE_APPROVER, "330000", PW, NULL);
     st_add("d.elsewhere", HD_ROLE_CLERK, "110101", PW, NULL);
-    assert_int_equal(hd_staff_user_list(st_cs, NULL, take_name, &all, &err),
-                     0);
+    assert_int_equal(hd_staff_user_list(st_cs, NULL, take_name, &all, &err), 0);
     assert_string_equal(all.list, "a.province b.city c.county d.elsewhere ");
     assert_int_equal(
         hd_staff_user_list(st_cs, "330100", take_name, &city, &err), 0);
@@ -189,8 +187,7 @@ static void changes_bump_generation_and_audit(void **state)
     assert_string_equal(st_audit_of("user_role").outcome,
                         "ok user=li.wei role=auditor region=330100");
     assert_int_equal(hd_staff_user_role(uri, st_cs, &st_operator, "li.wei",
-                                        HD_ROLE_VERIFIER, "330100", 2002,
-                                        &err),
+                                        HD_ROLE_VERIFIER, "330100", 2002, &err),
                      0);
     assert_string_equal(uri, "");
     assert_int_equal(hd_staff_user_get(&got, st_cs, "li.wei", &err), 0);
@@ -259,8 +256,7 @@ static void who_may_manage(void **state)
     assert_int_equal(hd_staff_user_disable(st_cs, &a, "clerk.far", 3001, &err),
                      HD_EDENIED);
     assert_int_equal(hd_staff_user_role(uri, st_cs, &a, "clerk.1",
-                                        HD_ROLE_VERIFIER, "330206", 3001,
-                                        &err),
+                                        HD_ROLE_VERIFIER, "330206", 3001, &err),
                      HD_EDENIED);
     /* Nor its own role, nor disables itself. */
     assert_int_equal(hd_staff_user_role(uri, st_cs, &a, "admin.city",
@@ -295,8 +291,8 @@ static void who_may_manage(void **state)
 
 static void a_change_after_another_conflicts(void **state)
 {
-    hd_staff_row row = {"li.wei", "x", "clerk", "330106", "p", NULL, 0, 9,
-                        0,        0,   0,       0,        0};
+    hd_staff_row row = {"li.wei", "x", "clerk", "330106", "p", NULL, 0,
+                        9,        0,   0,       0,        0,   0};
     hd_error err;
     (void)state;
 
@@ -322,8 +318,7 @@ int main(void)
                                         st_teardown),
         cmocka_unit_test_setup_teardown(second_factor_for_admin_and_auditor,
                                         st_setup, st_teardown),
-        cmocka_unit_test_setup_teardown(list_by_region, st_setup,
-                                        st_teardown),
+        cmocka_unit_test_setup_teardown(list_by_region, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(changes_bump_generation_and_audit,
                                         st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(who_may_manage, st_setup, st_teardown),

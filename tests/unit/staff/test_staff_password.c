@@ -36,8 +36,7 @@ static void policy(void **state)
     hd_error err;
     (void)state;
 
-    assert_int_equal(hd_staff_password_check("li.wei", "0123456789", &err),
-                     0);
+    assert_int_equal(hd_staff_password_check("li.wei", "0123456789", &err), 0);
     assert_int_equal(hd_staff_password_check("li.wei", "012345678", &err),
                      HD_EINVAL);
     assert_string_equal(err.field, "password");
@@ -50,18 +49,15 @@ static void policy(void **state)
         HD_EINVAL);
     /* Not the username, in any case. */
     assert_int_equal(
-        hd_staff_password_check("zhang.san.1", "zhang.san.1", &err),
-        HD_EINVAL);
+        hd_staff_password_check("zhang.san.1", "zhang.san.1", &err), HD_EINVAL);
     assert_int_equal(
-        hd_staff_password_check("zhang.san.1", "ZHANG.SAN.1", &err),
-        HD_EINVAL);
+        hd_staff_password_check("zhang.san.1", "ZHANG.SAN.1", &err), HD_EINVAL);
     assert_int_equal(
         hd_staff_password_check("zhang.san.1", "zhang.san.12", &err), 0);
     assert_int_equal(hd_staff_password_check("li.wei", "0123\t56789", &err),
                      HD_EINVAL);
     assert_int_equal(
-        hd_staff_password_check("li.wei", "01234567\xff\xfe", &err),
-        HD_EINVAL);
+        hd_staff_password_check("li.wei", "01234567\xff\xfe", &err), HD_EINVAL);
     memset(long_pw, 'x', 1024);
     long_pw[1024] = '\0';
     assert_int_equal(hd_staff_password_check("li.wei", long_pw, &err), 0);
@@ -69,8 +65,7 @@ static void policy(void **state)
     long_pw[1025] = '\0';
     assert_int_equal(hd_staff_password_check("li.wei", long_pw, &err),
                      HD_EINVAL);
-    assert_int_equal(hd_staff_password_check("li.wei", NULL, &err),
-                     HD_EINVAL);
+    assert_int_equal(hd_staff_password_check("li.wei", NULL, &err), HD_EINVAL);
 }
 
 static void argon2id(void **state)
@@ -80,8 +75,7 @@ static void argon2id(void **state)
     hd_error err;
     (void)state;
 
-    assert_int_equal(hd__staff_password_hash(hash, "correct horse 9", &err),
-                     0);
+    assert_int_equal(hd__staff_password_hash(hash, "correct horse 9", &err), 0);
     assert_int_equal(strncmp(hash, "$argon2id$v=19$m=65536,t=2,p=1$", 31), 0);
     assert_true(hd__staff_password_verify(hash, "correct horse 9", &rehash));
     assert_false(rehash);

@@ -129,8 +129,9 @@ static void allow(void **state)
         hd_staff_allow(&u, HD_ROLE_BIT(HD_ROLE_VERIFIER), "330206", &err),
         HD_EDENIED);
     assert_non_null(strstr(err.msg, "330206"));
-    assert_int_equal(hd_staff_allow(&u, HD_ROLE_BIT(HD_ROLE_APPROVER) |
-                                            HD_ROLE_BIT(HD_ROLE_CLERK),
+    assert_int_equal(hd_staff_allow(&u,
+                                    HD_ROLE_BIT(HD_ROLE_APPROVER) |
+                                        HD_ROLE_BIT(HD_ROLE_CLERK),
                                     "330106", &err),
                      HD_EDENIED);
     assert_non_null(strstr(err.msg, "verifier"));

@@ -155,9 +155,9 @@ static void idle_absolute_and_logout(void **state)
         assert_int_equal(check(&c, s.token, t), 0);
     assert_int_equal(check(&c, s.token, T0 + 3600), HD_EAUTH);
     assert_int_equal(c.state, HD_STAFF_SESSION_EXPIRED);
-    assert_int_equal(hd_staff_session_check(&c, st_cs, s.token, T0 + 3600,
-                                            &settings, &err),
-                     HD_EAUTH);
+    assert_int_equal(
+        hd_staff_session_check(&c, st_cs, s.token, T0 + 3600, &settings, &err),
+        HD_EAUTH);
     assert_non_null(strstr(err.msg, "expired"));
     /* Logout ends it, once; the entry names the user. */
     assert_int_equal(login(&s, "li.wei", PW, NULL, T0, &err), 0);
@@ -280,11 +280,9 @@ static void second_factor_at_login(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(login_and_check, st_setup,
-                                        st_teardown),
+        cmocka_unit_test_setup_teardown(login_and_check, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(
-            unknown_user_and_wrong_password_look_alike, st_setup,
-            st_teardown),
+            unknown_user_and_wrong_password_look_alike, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(lockout_and_its_end, st_setup,
                                         st_teardown),
         cmocka_unit_test_setup_teardown(idle_absolute_and_logout, st_setup,

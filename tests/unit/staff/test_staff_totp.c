@@ -19,15 +19,14 @@ static void rfc6238_vectors(void **state)
         int64_t t;
         uint32_t code;
     } vectors[] = {
-        {59, 94287082},         {1111111109, 7081804},
-        {1111111111, 14050471}, {1234567890, 89005924},
-        {2000000000, 69279037}, {20000000000, 65353130},
+        {59, 94287082},         {1111111109, 7081804},  {1111111111, 14050471},
+        {1234567890, 89005924}, {2000000000, 69279037}, {20000000000, 65353130},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
-        assert_int_equal(hd_staff_hotp(seed, 20,
-                                       (uint64_t)(vectors[i].t / 30), 8),
-                         vectors[i].code);
+        assert_int_equal(
+            hd_staff_hotp(seed, 20, (uint64_t)(vectors[i].t / 30), 8),
+            vectors[i].code);
     /* RFC 4226 appendix D, counter 0 and 9, 6 digits. */
     assert_int_equal(hd_staff_hotp(seed, 20, 0, 6), 755224);
     assert_int_equal(hd_staff_hotp(seed, 20, 9, 6), 520489);
@@ -38,8 +37,12 @@ static void base32(void **state)
     static const struct {
         const char *plain, *coded;
     } vectors[] = {
-        {"", ""},          {"f", "MY"},          {"fo", "MZXQ"},
-        {"foo", "MZXW6"},  {"foob", "MZXW6YQ"},  {"fooba", "MZXW6YTB"},
+        {"", ""},
+        {"f", "MY"},
+        {"fo", "MZXQ"},
+        {"foo", "MZXW6"},
+        {"foob", "MZXW6YQ"},
+        {"fooba", "MZXW6YTB"},
         {"foobar", "MZXW6YTBOI"},
     };
     char out[32];
@@ -55,8 +58,7 @@ static void base32(void **state)
         assert_memory_equal(back, vectors[i].plain, len);
     }
     /* Padding, spaces and lower case are read; other characters not. */
-    assert_int_equal(hd_staff_base32_decode(back, 32, "mzxw 6ytb oi======"),
-                     6);
+    assert_int_equal(hd_staff_base32_decode(back, 32, "mzxw 6ytb oi======"), 6);
     assert_memory_equal(back, "foobar", 6);
     assert_int_equal(hd_staff_base32_decode(back, 32, "MZXW1"), -1);
     assert_int_equal(hd_staff_base32_decode(back, 3, "MZXW6YTBOI"), -1);
@@ -89,15 +91,13 @@ static void check_window_and_replay(void **state)
     assert_int_equal(got, step);
     /* One step either side is accepted, and the step that matched is
      * the one returned. */
-    assert_int_equal(
-        hd_staff_totp_check(&got, secret, code_at(code, step - 1), now, 0,
-                            &err),
-        0);
+    assert_int_equal(hd_staff_totp_check(&got, secret, code_at(code, step - 1),
+                                         now, 0, &err),
+                     0);
     assert_int_equal(got, step - 1);
-    assert_int_equal(
-        hd_staff_totp_check(&got, secret, code_at(code, step + 1), now, 0,
-                            &err),
-        0);
+    assert_int_equal(hd_staff_totp_check(&got, secret, code_at(code, step + 1),
+                                         now, 0, &err),
+                     0);
     assert_int_equal(got, step + 1);
     /* Two steps away is not. */
     assert_int_equal(hd_staff_totp_check(&got, secret, code_at(code, step - 2),
@@ -109,8 +109,7 @@ static void check_window_and_replay(void **state)
     assert_string_equal(err.field, "totp");
     /* A step used already is refused, and said to be. */
     assert_int_equal(
-        hd_staff_totp_check(&got, secret, "050471", now, step, &err),
-        HD_EAUTH);
+        hd_staff_totp_check(&got, secret, "050471", now, step, &err), HD_EAUTH);
     assert_non_null(strstr(err.msg, "already used"));
     assert_int_equal(got, 0);
     /* After the previous step was used, this one still works. */
@@ -119,8 +118,8 @@ static void check_window_and_replay(void **state)
     /* Malformed codes and secrets. */
     assert_int_equal(hd_staff_totp_check(&got, secret, "50471", now, 0, &err),
                      HD_EAUTH);
-    assert_int_equal(
-        hd_staff_totp_check(&got, secret, "0504710", now, 0, &err), HD_EAUTH);
+    assert_int_equal(hd_staff_totp_check(&got, secret, "0504710", now, 0, &err),
+                     HD_EAUTH);
     assert_int_equal(hd_staff_totp_check(&got, secret, "05047a", now, 0, &err),
                      HD_EAUTH);
     assert_int_equal(hd_staff_totp_check(&got, secret, NULL, now, 0, &err),

@@ -188,6 +188,7 @@ static const char migration_3[] =
     "    region {TEXT} NOT NULL,\n"
     "    password {TEXT} NOT NULL,\n"
     "    totp_secret {TEXT},\n"
+    "    totp_last_step {INT} NOT NULL DEFAULT 0,\n"
     "    generation {INT} NOT NULL,\n"
     "    failed_logins {INT} NOT NULL,\n"
     "    locked_until {INT} NOT NULL,\n"
@@ -283,8 +284,7 @@ static const char migration_3[] =
     "CREATE INDEX audit_log_actor ON audit_log (actor, at);\n"
     "CREATE INDEX audit_log_at ON audit_log (at);\n";
 
-static const char *const migrations[] = {migration_1, migration_2,
-                                         migration_3};
+static const char *const migrations[] = {migration_1, migration_2, migration_3};
 const int hd__schema_version =
     (int)(sizeof(migrations) / sizeof(migrations[0]));
 

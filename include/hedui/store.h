@@ -525,9 +525,135 @@ int hd_casestore_verification_latest(hd_casestore *cs,
                                                void *payload),
                                      void *payload, hd_error *err);
 
+/* ------------------------------------------------------------- batches */
+
+/*
+ * Rolls uploaded to the service and verified in the background
+ * (src/store/batch_store.c, table batch_job). `dir` holds the uploaded
+ * files and the results. States: "queued", "running", "done", "failed".
+ */
+typedef struct hd_batch_row {
+    int64_t id;
+    const char *username;
+    const char *region; /* the uploader's region */
+    const char *state;
+    int64_t created_at, started_at, finished_at; /* 0: not yet */
+    int64_t total, done;                         /* applications */
+    const char *message;                         /* NULL or a summary */
+    const char *dir;
+} hd_batch_row;
+
+int hd_casestore_batch_add(hd_casestore *cs, int64_t *id_out,
+                           const char *username, const char *region,
+                           const char *dir, int64_t now, hd_error *err);
+/* One batch (borrowed during the call). HD_ENOTFOUND. */
+int hd_casestore_batch_get(hd_casestore *cs, int64_t id,
+                           int (*fn)(const hd_batch_row *row, void *payload),
+                           void *payload, hd_error *err);
+/* Batches newest first, at most `limit`, after skipping `offset`. */
+int hd_casestore_batch_list(hd_casestore *cs, int64_t offset, int64_t limit,
+                            int (*fn)(const hd_batch_row *row, void *payload),
+                            void *payload, hd_error *err);
+/* Take the oldest queued batch for this process: 0 and *id_out, or
+ * HD_ENOTFOUND when none waits. Of several servers on one database, one
+ * takes each batch. */
+int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out, int64_t now,
+                             hd_error *err);
+/* Progress of a running batch; a state of "done" or "failed" ends it. */
+int hd_casestore_batch_progress(hd_casestore *cs, int64_t id, const char *state,
+                                int64_t total, int64_t done,
+                                const char *message, int64_t now,
+                                hd_error *err);
+
 /* ------------------------------------------------ staff and sessions */
 
-/* (src/store/staff_store.c) */
+/* (src/store/staff_store.c) Rows of staff_user and staff_session; the
+ * rules (src/staff, staff.h) live above. Strings are borrowed during a
+ * callback. Each call runs in the caller's transaction, or alone. */
+
+typedef struct hd_staff_row {
+    const char *username;
+    const char *display_name;
+    const char *role; /* hd_role_name */
+    const char *region;
+    const char *password;    /* an Argon2id string of libsodium's */
+    const char *totp_secret; /* base32, NULL when none */
+    int64_t totp_last_step;  /* the last TOTP step accepted, 0 none */
+    int64_t generation;
+    int64_t failed_logins;
+    int64_t locked_until;
+    int64_t disabled_at; /* 0 when not disabled */
+    int64_t created_at;
+    int64_t updated_at;
+} hd_staff_row;
+
+/* Insert an account: HD_EEXISTS when the username is taken. */
+int hd_casestore_user_add(hd_casestore *cs, const hd_staff_row *row,
+                          hd_error *err);
+/* One account: fn gets it (HD_ENOTFOUND when there is none). */
+int hd_casestore_user_get(hd_casestore *cs, const char *username,
+                          int (*fn)(const hd_staff_row *row, void *payload),
+                          void *payload, hd_error *err);
+/* Every account in username order; fn returns non-zero to stop. */
+int hd_casestore_user_list(hd_casestore *cs,
+                           int (*fn)(const hd_staff_row *row, void *payload),
+                           void *payload, hd_error *err);
+/*
+ * Write an account's display name, role, region, password, TOTP secret
+ * and last step, disabled_at and updated_at from `row`, with generation
+ * set to row->generation, but only when the stored generation is still
+ * `expect_generation`: HD_ECONFLICT when another change came between
+ * (nothing written), HD_ENOTFOUND when there is no such account.
+ */
+int hd_casestore_user_update(hd_casestore *cs, const hd_staff_row *row,
+                             int64_t expect_generation, hd_error *err);
+/*
+ * Count a failed login, in one statement so that concurrent failures all
+ * count: failed_logins grows by one, and when it reaches `lock_after`
+ * the account is locked until `lock_until` and the count starts again.
+ * *locked_until_out gets the account's locked_until afterwards.
+ * HD_ENOTFOUND.
+ */
+int hd_casestore_user_login_failed(hd_casestore *cs, const char *username,
+                                   int64_t lock_after, int64_t lock_until,
+                                   int64_t *locked_until_out, hd_error *err);
+/*
+ * A successful login: clear the failure count and lock; when
+ * `totp_step` > 0 take it as the last TOTP step, but only when it is
+ * after the stored one (HD_ECONFLICT otherwise: a code used twice, by
+ * two logins at once); when `password` is not NULL store it (a rehash,
+ * which leaves the generation alone).
+ */
+int hd_casestore_user_login_ok(hd_casestore *cs, const char *username,
+                               int64_t totp_step, const char *password,
+                               hd_error *err);
+
+typedef struct hd_session_row {
+    const char *token_hash; /* SHA-256 of the token, hex */
+    const char *username;
+    int64_t generation; /* the account's when it was made */
+    int64_t created_at;
+    int64_t last_seen;
+    int64_t ended_at; /* 0 while it lasts */
+} hd_session_row;
+
+int hd_casestore_session_add(hd_casestore *cs, const hd_session_row *row,
+                             hd_error *err);
+/* A session and its account, in one read: HD_ENOTFOUND. */
+int hd_casestore_session_get(hd_casestore *cs, const char *token_hash,
+                             int (*fn)(const hd_session_row *session,
+                                       const hd_staff_row *user, void *payload),
+                             void *payload, hd_error *err);
+/* Set last_seen to `now` when it is earlier than `before` (so that of
+ * many requests in one minute one writes). */
+int hd_casestore_session_touch(hd_casestore *cs, const char *token_hash,
+                               int64_t now, int64_t before, hd_error *err);
+/* End a session: *ended (may be NULL) says whether it was still open. */
+int hd_casestore_session_end(hd_casestore *cs, const char *token_hash,
+                             int64_t now, bool *ended, hd_error *err);
+/* Delete sessions ended or created before `created_before`. */
+int hd_casestore_session_prune(hd_casestore *cs, int64_t created_before,
+                               int64_t *count_out, hd_error *err);
 
 /* ------------------------------------------------------------- the audit chain
  */

@@ -20,6 +20,9 @@ static const hd_cli_command commands[] = {
      HD_CLI_FEEDS | HD_CLI_KEY},
     {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds,
      HD_CLI_FEEDS},
+    {"serve", "run the verification service (HTTP API)", hd_cmd_serve, 0},
+    {"user", "add, list, disable staff accounts, set passwords and roles",
+     hd_cmd_user, HD_CLI_KEY},
     {"help", "show this help", NULL, 0},
 };
 

@@ -188,6 +188,7 @@ static const char migration_3[] =
     "    region {TEXT} NOT NULL,\n"
     "    password {TEXT} NOT NULL,\n"
     "    totp_secret {TEXT},\n"
+    "    totp_last_step {INT} NOT NULL DEFAULT 0,\n"
     "    generation {INT} NOT NULL,\n"
     "    failed_logins {INT} NOT NULL,\n"
     "    locked_until {INT} NOT NULL,\n"

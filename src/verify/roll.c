@@ -224,6 +224,8 @@ static int write_case(writer *w, const char *p, const char *end)
     hd_audit_entry entry = {
         .at = env->now,
         .actor = env->actor ? env->actor : "unknown",
+        .role = env->role,
+        .region = env->region,
         .action = "verify-roll",
         .case_no = s[0],
         .persons = s[1],

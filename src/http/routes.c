@@ -1,6 +1,6 @@
 /*
  * The service's routes. Adding a route is one line here and its handler
- * in a file of its own; docs/api.md and docs/openapi.yaml describe every
+ * in a file of its own; docs/api.md and docs/openapi.json describe every
  * route of this table, and a test holds them to it.
  */
 #include "http/http_int.h"

@@ -34,7 +34,11 @@ struct hd_http_api {
     pthread_mutex_t worker_lock;
     pthread_cond_t worker_wake;
     bool worker_stop;
-    char batch_dir[4096];
+    /* The batch this server is verifying, for GET /batches/{id} while
+     * its progress cannot be written (SQLite holds the roll's write
+     * transaction). */
+    pthread_mutex_t progress_lock;
+    int64_t running_id, running_done, running_total;
 };
 
 /* The signed-in user of a request (set by the authenticate hook). */

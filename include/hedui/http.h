@@ -44,9 +44,12 @@ typedef struct hd_http_config {
     char *web_root;   /* static files served under "/", or NULL */
     char *access_log; /* a file, or "-" for stderr */
     char *region;     /* this node's 6-digit division code */
+    char *calendar_dir; /* working-day calendar files; NULL: the shipped */
+    char *batch_dir;    /* uploaded batches; NULL: db + ".batches" */
     int64_t threads;
     int64_t max_connections;
     int64_t max_body_bytes;
+    int64_t max_upload_bytes; /* routes that take an upload */
     int64_t max_header_bytes;
     int64_t request_timeout_s;
     int64_t session_idle_minutes;
@@ -232,8 +235,9 @@ int hd_http_reply_bytes(hd_http_req *req, unsigned status,
 int hd_http_reply_header(hd_http_req *req, const char *name, const char *value);
 
 /* The status and error code a result code answers with: HD_EDATA,
- * HD_EINVAL, HD_EOVERFLOW 400 bad_request; HD_ENOTFOUND 404 not_found;
- * HD_EEXISTS, HD_ECONFLICT 409 conflict; HD_ELIMIT 413
+ * HD_EINVAL, HD_EOVERFLOW 400 bad_request; HD_EAUTH 401 unauthorized;
+ * HD_EDENIED 403 forbidden; HD_ENOTFOUND 404 not_found; HD_EEXISTS,
+ * HD_ECONFLICT 409 conflict; HD_ESTATE 409 wrong_state; HD_ELIMIT 413
  * payload_too_large; HD_EREJECTED 422 rejected; anything else 500
  * internal_error (whose message is not shown to the client). */
 unsigned hd_http_status_of(int code, const char **error_code);
@@ -258,10 +262,13 @@ struct hd_http_route {
     const char *pattern; /* "/api/v1/cases/{case_no}/events" */
     hd_http_handler handler;
     uint32_t auth;
+    /* The body may be as large as max_upload_bytes rather than
+     * max_body_bytes (an uploaded roll). */
+    bool upload;
 };
 
 /* The service's routes (src/http/routes.c), for the server and for the
- * test that holds them against docs/openapi.yaml. */
+ * test that holds them against docs/openapi.json. */
 const hd_http_route *hd_http_routes(size_t *count);
 
 typedef enum hd_http_match {
@@ -331,5 +338,26 @@ hd_feedstore *hd_http_server_feedstore(hd_http_server *srv);
 int hd_http_server_stop(hd_http_server *srv, hd_error *err);
 /* Stop (hard, when still running) and close everything; accepts NULL. */
 void hd_http_server_free(hd_http_server *srv);
+/* The node's key (signs authorizations; the audit keys derive from it). */
+const hd_node_key *hd_http_server_key(const hd_http_server *srv);
+
+/* ------------------------------------------------------------- the API */
+
+/*
+ * The service's API behind the routes of hd_http_routes: staff sessions,
+ * the case workflow, reports, batches, administration and the audit
+ * trail (docs/api.md). Open it after the server (it reads the node key
+ * and the working-day calendar, and starts the background batch worker
+ * on a case store connection of its own), give it to the server as
+ * hd_http_options.app with hd_http_api_authenticate as the hook, and
+ * free it after the server has stopped.
+ */
+typedef struct hd_http_api hd_http_api;
+
+int hd_http_api_open(hd_http_api **out, hd_http_server *srv,
+                     const hd_http_config *cfg, hd_error *err);
+void hd_http_api_free(hd_http_api *api);
+/* The authentication hook: a session token in "Authorization: Bearer". */
+int hd_http_api_authenticate(hd_http_req *req);
 
 #endif

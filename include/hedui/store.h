@@ -461,6 +461,11 @@ int hd_casestore_consent_put(hd_casestore *cs, const hd_consent_row *row,
 int hd_casestore_consent_put_many(hd_casestore *cs, const hd_consent_row *rows,
                                   int count, int *rcs, bool *stored,
                                   hd_error *err);
+/* One authorization by id (borrowed during the call). HD_ENOTFOUND. */
+int hd_casestore_consent_get(hd_casestore *cs, const char *authorization_id,
+                             int (*fn)(const hd_consent_row *row,
+                                       void *payload),
+                             void *payload, hd_error *err);
 /* Revoke: HD_ENOTFOUND when unknown; revoking twice keeps the first. */
 int hd_casestore_consent_revoke(hd_casestore *cs, const char *authorization_id,
                                 int64_t at, const char *reason, hd_error *err);
@@ -554,16 +559,34 @@ int hd_casestore_batch_get(hd_casestore *cs, int64_t id,
 int hd_casestore_batch_list(hd_casestore *cs, int64_t offset, int64_t limit,
                             int (*fn)(const hd_batch_row *row, void *payload),
                             void *payload, hd_error *err);
-/* Take the oldest queued batch for this process: 0 and *id_out, or
- * HD_ENOTFOUND when none waits. Of several servers on one database, one
- * takes each batch. */
-int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out, int64_t now,
+/* Take the oldest queued batch whose dir begins with `dir_prefix` (the
+ * batches this server can read): 0 and *id_out, or HD_ENOTFOUND when
+ * none waits. Of several servers on one database, one takes each batch. */
+int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out,
+                             const char *dir_prefix, int64_t now,
                              hd_error *err);
 /* Progress of a running batch; a state of "done" or "failed" ends it. */
 int hd_casestore_batch_progress(hd_casestore *cs, int64_t id, const char *state,
                                 int64_t total, int64_t done,
                                 const char *message, int64_t now,
                                 hd_error *err);
+
+/* How many cases share a region, program, state, conclusion and decision
+ * ("" when none yet), for the dashboard (src/store/case_stats.c). */
+typedef struct hd_case_count {
+    const char *region;
+    const char *program;
+    const char *state;
+    const char *conclusion;
+    const char *decision;
+    int64_t count;
+} hd_case_count;
+
+/* Every combination among the cases whose region begins with
+ * `region_prefix` ("" for all), in order. */
+int hd_casestore_case_counts(hd_casestore *cs, const char *region_prefix,
+                             int (*fn)(const hd_case_count *c, void *payload),
+                             void *payload, hd_error *err);
 
 /* ------------------------------------------------ staff and sessions */
 

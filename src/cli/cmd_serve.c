@@ -55,6 +55,7 @@ int hd_cmd_serve(const hd_cli_globals *globals, int argc, char **argv)
     hd_http_options opt = {NULL, NULL, wall_us, mono_us, NULL, 0};
     hd_http_config cfg;
     hd_http_server *srv = NULL;
+    hd_http_api *api = NULL;
     bool check = false;
     sigset_t stop_signals;
     hd_error err;
@@ -91,7 +92,10 @@ int hd_cmd_serve(const hd_cli_globals *globals, int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     rc = hd_http_server_open(&srv, &cfg, &opt, &err);
+    if (rc == 0)
+        rc = hd_http_api_open(&api, srv, &cfg, &err);
     if (rc) {
+        hd_http_server_free(srv);
         hd_http_config_release(&cfg);
         return fail(check ? "check failed" : "cannot start", &err);
     }
@@ -103,12 +107,16 @@ int hd_cmd_serve(const hd_cli_globals *globals, int argc, char **argv)
                config_path, hd_casestore_backend(hd_http_server_casestore(srv)),
                hd_casestore_schema_version(hd_http_server_casestore(srv)),
                (unsigned)seq, cfg.region);
+        hd_http_api_free(api);
         hd_http_server_free(srv);
         hd_http_config_release(&cfg);
         return 0;
     }
+    opt.app = api;
+    opt.authenticate = hd_http_api_authenticate;
     rc = hd_http_server_start(srv, &err);
     if (rc) {
+        hd_http_api_free(api);
         hd_http_server_free(srv);
         hd_http_config_release(&cfg);
         return fail("cannot start", &err) + 2;
@@ -121,6 +129,7 @@ int hd_cmd_serve(const hd_cli_globals *globals, int argc, char **argv)
     rc = hd_http_server_stop(srv, &err);
     if (rc)
         fail("stopped", &err);
+    hd_http_api_free(api); /* after the requests: joins the batch worker */
     hd_http_server_free(srv);
     hd_http_config_release(&cfg);
     fprintf(stderr, "level=info event=stopped\n");

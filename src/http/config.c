@@ -61,9 +61,12 @@ static const config_key keys[] = {
     PATH(web_root, false, NULL),
     PATH(access_log, false, "-"),
     TEXT(region, true, NULL),
+    PATH(calendar_dir, false, NULL),
+    PATH(batch_dir, false, NULL),
     INT(threads, 4, 1, 256),
     INT(max_connections, 256, 1, 65536),
     INT(max_body_bytes, 1 * MIB, 1 * KIB, 1024 * MIB),
+    INT(max_upload_bytes, 256 * MIB, 1 * KIB, 4096 * (int64_t)MIB),
     INT(max_header_bytes, 16 * KIB, 4 * KIB, 1 * MIB),
     INT(request_timeout_s, 30, 1, 3600),
     INT(session_idle_minutes, 30, 1, 24 * 60),
@@ -279,17 +282,23 @@ static int check_whole(hd_http_config *cfg, const char *text, size_t len,
         return key_error(err, cfg->path, text, len, "region",
                          "'%s' is not a known 6-digit division code",
                          cfg->region);
-    if (hd_casestore_is_url(cfg->db) && (!cfg->feeds || !cfg->key))
+    if (hd_casestore_is_url(cfg->db) &&
+        (!cfg->feeds || !cfg->key || !cfg->batch_dir))
         return key_error(err, cfg->path, text, len,
-                         cfg->feeds ? "key" : "feeds",
+                         !cfg->feeds ? "feeds"
+                         : !cfg->key ? "key"
+                                     : "batch_dir",
                          "required when db is a PostgreSQL URL");
-    for (int i = 0; i < 2; i++) {
-        char **slot = i ? &cfg->key : &cfg->feeds;
+    static const char *const suffix[] = {".feeds", ".key", ".batches"};
+    for (int i = 0; i < 3; i++) {
+        char **slot = i == 0   ? &cfg->feeds
+                      : i == 1 ? &cfg->key
+                               : &cfg->batch_dir;
         if (*slot)
             continue;
         hd_buf b;
         hd_buf_init(&b, 0);
-        hd_buf_printf(&b, "%s%s", cfg->db, i ? ".key" : ".feeds");
+        hd_buf_printf(&b, "%s%s", cfg->db, suffix[i]);
         *slot = hd_buf_detach(&b, NULL);
         if (!*slot)
             return hd_error_set(err, HD_ENOMEM, "out of memory");

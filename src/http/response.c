@@ -33,6 +33,15 @@ unsigned hd_http_status_of(int code, const char **error_code)
     case HD_EREJECTED:
         status = 422, name = "rejected";
         break;
+    case HD_EAUTH:
+        status = 401, name = "unauthorized";
+        break;
+    case HD_EDENIED:
+        status = 403, name = "forbidden";
+        break;
+    case HD_ESTATE:
+        status = 409, name = "wrong_state";
+        break;
     default:
         status = 500, name = "internal_error";
         break;

@@ -76,13 +76,19 @@ int hd_http_server_open(hd_http_server **out, const hd_http_config *cfg,
      * crash cut short: the service starts on whole deliveries only. */
     rc = hd_ingest_open(&srv->ing, cfg->db, cfg->feeds, err);
     if (rc == 0)
-        rc = hd__http_pool_open(&srv->pool, hd_ingest_casestore(srv->ing),
-                                (size_t)cfg->threads, err);
-    if (rc == 0)
         rc = hd_node_key_load(&srv->key, &created, cfg->key, err);
     if (rc == 0 && created)
         hd_log(HD_LOG_INFO, "event=node_key_created node_id=%s",
                srv->key.node_id);
+    if (rc == 0) {
+        /* Before the pool: each pooled connection copies the key. */
+        uint8_t audit_key[32];
+        hd_node_key_derive(audit_key, &srv->key, "hedui audit chain key");
+        hd_casestore_set_audit_key(hd_ingest_casestore(srv->ing), audit_key);
+        sodium_memzero(audit_key, sizeof(audit_key));
+        rc = hd__http_pool_open(&srv->pool, hd_ingest_casestore(srv->ing),
+                                (size_t)cfg->threads, err);
+    }
     if (rc == 0)
         rc = hd__http_log_open(&srv->log_fd, cfg->access_log, err);
     if (rc) {
@@ -91,6 +97,11 @@ int hd_http_server_open(hd_http_server **out, const hd_http_config *cfg,
     }
     *out = srv;
     return 0;
+}
+
+const hd_node_key *hd_http_server_key(const hd_http_server *srv)
+{
+    return &srv->key;
 }
 
 hd_casestore *hd_http_server_casestore(hd_http_server *srv)
@@ -272,6 +283,14 @@ static bool param_ok(const char *s)
 }
 
 /* Route the request; false when it has been answered already. */
+/* The largest body the request's route takes. */
+static int64_t body_limit(const hd__http_ctx *ctx)
+{
+    const hd_http_route *rt = ctx->req.route;
+    return rt && rt->upload ? ctx->srv->cfg->max_upload_bytes
+                            : ctx->srv->cfg->max_body_bytes;
+}
+
 static bool route(hd__http_ctx *ctx)
 {
     hd_http_server *srv = ctx->srv;
@@ -346,13 +365,14 @@ static bool route(hd__http_ctx *ctx)
         char *end;
         errno = 0;
         unsigned long long n = strtoull(len_text, &end, 10);
-        if (errno || *end || n > (unsigned long long)srv->cfg->max_body_bytes) {
+        if (errno || *end || n > (unsigned long long)body_limit(ctx)) {
             hd_http_reply_error(req, 413, "payload_too_large", NULL,
                                 "the body is over the limit of %lld bytes",
-                                (long long)srv->cfg->max_body_bytes);
+                                (long long)body_limit(ctx));
             return false;
         }
     }
+    ctx->body.max = (size_t)body_limit(ctx);
     return true;
 }
 
@@ -367,7 +387,7 @@ static void dispatch(hd__http_ctx *ctx)
     if (ctx->body_too_large) {
         hd_http_reply_error(req, 413, "payload_too_large", NULL,
                             "the body is over the limit of %lld bytes",
-                            (long long)srv->cfg->max_body_bytes);
+                            (long long)body_limit(ctx));
         return;
     }
     if (hd_buf_error(&ctx->body)) {
@@ -433,7 +453,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
             ctx->body_too_large = true;
         if (ctx->body_too_large) {
             ctx->discarded += *upload_data_size;
-            if (ctx->discarded > (uint64_t)srv->cfg->max_body_bytes)
+            if (ctx->discarded > (uint64_t)body_limit(ctx))
                 return MHD_NO;
         }
         *upload_data_size = 0;

@@ -20,7 +20,8 @@ static const char list_sql[] =
  * first's commit). */
 static const char claim_sql[] =
     "UPDATE batch_job SET state = 'running', started_at = $1 "
-    "WHERE id = (SELECT min(id) FROM batch_job WHERE state = 'queued') "
+    "WHERE id = (SELECT min(id) FROM batch_job WHERE state = 'queued' "
+    "AND substr(dir, 1, length($2)) = $2) "
     "AND state = 'queued' RETURNING id";
 static const char progress_sql[] =
     "UPDATE batch_job SET state = $2, total = $3, done = $4, message = $5, "
@@ -91,13 +92,15 @@ int hd_casestore_batch_list(hd_casestore *cs, int64_t offset, int64_t limit,
                    limit);
 }
 
-int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out, int64_t now,
+int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out,
+                             const char *dir_prefix, int64_t now,
                              hd_error *err)
 {
     int rc;
 
     *id_out = 0;
-    rc = hd__sql(cs, take_id, id_out, NULL, err, claim_sql, "i", now);
+    rc = hd__sql(cs, take_id, id_out, NULL, err, claim_sql, "is", now,
+                 dir_prefix);
     if (rc == 0 && *id_out == 0)
         return hd_error_set(err, HD_ENOTFOUND, "no batch waits");
     return rc;

@@ -73,7 +73,7 @@ static void a_batch_from_queue_to_done(void **state)
     assert_string_equal(s.message, "(null)");
     assert_int_equal(s.started, 0);
 
-    assert_int_equal(hd_casestore_batch_claim(cs, &got, 110, &err), 0);
+    assert_int_equal(hd_casestore_batch_claim(cs, &got, "/b/", 110, &err), 0);
     assert_int_equal(got, a); /* the oldest first */
     assert_int_equal(
         hd_casestore_batch_progress(cs, a, "running", 50, 20, NULL, 111, &err),
@@ -123,13 +123,19 @@ static void each_batch_is_claimed_once(void **state)
         assert_int_equal(
             hd_casestore_batch_add(cs, &ids[i], "u", "330106", "/d", 5, &err),
             0);
-    assert_int_equal(hd_casestore_batch_claim(cs, &got[0], 6, &err), 0);
-    assert_int_equal(hd_casestore_batch_claim(other, &got[1], 6, &err), 0);
-    assert_int_equal(hd_casestore_batch_claim(cs, &got[2], 6, &err), 0);
-    assert_int_equal(hd_casestore_batch_claim(other, &got[3], 6, &err),
+    assert_int_equal(hd_casestore_batch_claim(cs, &got[0], "/d", 6, &err), 0);
+    assert_int_equal(hd_casestore_batch_claim(other, &got[1], "/d", 6, &err), 0);
+    assert_int_equal(hd_casestore_batch_claim(cs, &got[2], "/d", 6, &err), 0);
+    assert_int_equal(hd_casestore_batch_claim(other, &got[3], "/d", 6, &err),
                      HD_ENOTFOUND);
     for (int i = 0; i < 3; i++)
         assert_int_equal(got[i], ids[i]);
+    /* another server's folder is not taken */
+    assert_int_equal(hd_casestore_batch_add(cs, &ids[0], "u", "330106",
+                                            "/elsewhere/1", 7, &err),
+                     0);
+    assert_int_equal(hd_casestore_batch_claim(cs, &got[0], "/d", 8, &err),
+                     HD_ENOTFOUND);
     hd_casestore_free(other);
 }
 

@@ -111,8 +111,8 @@ static int record_auth(char *line, void *payload)
 
 static int record_auths(batch_run *r)
 {
-    auth_ctx a = {r};
-    char path[4200];
+    auth_ctx a = {.r = r};
+    char path[8400];
     int rc;
 
     snprintf(path, sizeof(path), "%s/authorizations.jsonl", r->dir);
@@ -193,7 +193,7 @@ static void progress(int64_t done, int64_t total, void *payload)
 
 static int verify_roll(batch_run *r, hd_roll_stats *stats)
 {
-    char in[4200], roll_path[4200], out[4200];
+    char in[8400], roll_path[8400], out[8400];
     filter_ctx f = {r, NULL, 0};
     hd_policy *policy = NULL;
     hd_verify_env env;
@@ -215,8 +215,8 @@ static int verify_roll(batch_run *r, hd_roll_stats *stats)
         env.cs = r->cs;
         env.policy = policy;
         env.actor = r->username;
-        env.actor_role = "verifier";
-        env.actor_region = r->region;
+        env.role = "verifier";
+        env.region = r->region;
         env.now = now_s();
         memcpy(env.person_key, r->api->person_key, sizeof(env.person_key));
         env.record = true;
@@ -233,7 +233,7 @@ static void run(hd_http_api *api, hd_casestore *cs, int64_t id)
 {
     batch_run r = {.api = api, .cs = cs, .id = id};
     hd_roll_stats stats;
-    char message[256];
+    char message[320];
     int rc;
 
     memset(&stats, 0, sizeof(stats));

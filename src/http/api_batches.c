@@ -128,7 +128,7 @@ int hd__api_batches_get(hd_http_req *req)
 static int write_file(const char *dir, const char *name, const char *data,
                       size_t len, hd_error *err)
 {
-    char path[4200];
+    char path[8400];
     int fd;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -156,7 +156,7 @@ static void remove_dir(const char *dir)
 {
     static const char *const names[] = {"applications.jsonl",
                                         "authorizations.jsonl"};
-    char path[4200];
+    char path[8400];
 
     for (size_t i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -238,7 +238,7 @@ int hd__api_batches_add(hd_http_req *req)
 
 int hd__api_batches_results(hd_http_req *req)
 {
-    char path[4200];
+    char path[8400];
     one_ctx ctx;
     hd_buf b;
     FILE *f;

@@ -20,6 +20,8 @@ static const hd_cli_command commands[] = {
      HD_CLI_FEEDS | HD_CLI_KEY},
     {"feeds", "snapshot the feed store, install a snapshot", hd_cmd_feeds,
      HD_CLI_FEEDS},
+    {"audit", "verify the audit chain, search the trail", hd_cmd_audit,
+     HD_CLI_KEY},
     {"help", "show this help", NULL, 0},
 };
 

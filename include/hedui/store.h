@@ -529,7 +529,8 @@ int hd_casestore_verification_latest(hd_casestore *cs,
 
 /* (src/store/staff_store.c) */
 
-/* ------------------------------------------------------------- the audit chain */
+/* ------------------------------------------------------------- the audit chain
+ */
 
 /*
  * (src/store/audit_chain.c) Every entry added is chained: seq numbers
@@ -548,9 +549,8 @@ int hd_casestore_verification_latest(hd_casestore *cs,
 /* The hash an entry at `seq` after `prev_hash` must carry. prev_hash is
  * hashed as the text it is (NULL distinct from ""), so that a stored
  * entry can be checked whatever was written into it. */
-void hd_casestore_audit_hash(char out[HD_AUDIT_HASH_HEX],
-                             const uint8_t key[32], int64_t seq,
-                             const char *prev_hash,
+void hd_casestore_audit_hash(char out[HD_AUDIT_HASH_HEX], const uint8_t key[32],
+                             int64_t seq, const char *prev_hash,
                              const hd_audit_entry *entry);
 
 /* An entry as stored, with its chain columns (NULL in entries written
@@ -599,9 +599,8 @@ typedef struct hd_audit_filter {
 } hd_audit_filter;
 
 int hd_casestore_audit_search(hd_casestore *cs, const hd_audit_filter *filter,
-                              int64_t offset, int64_t limit,
-                              int64_t *total_out, hd_audit_row_fn fn,
-                              void *payload, hd_error *err);
+                              int64_t offset, int64_t limit, int64_t *total_out,
+                              hd_audit_row_fn fn, void *payload, hd_error *err);
 
 /* -------------------------------------- cases, corrections, batches */
 

@@ -29,8 +29,13 @@
 /* Recent entries whose hashes a prev_hash is looked up in. */
 #define WINDOW 1024
 /* Seqs tried either side of the stored one for an entry whose prev_hash
- * names no entry found (its predecessor removed, then renumbered). */
+ * names no entry found (its predecessor removed, then renumbered): NEAR,
+ * or WIDE for the first WIDE_SEARCHES such entries, so that a renumbering
+ * after a large deletion is found once and its run followed from there
+ * (each later entry links to the one before it). */
 #define NEAR 256
+#define WIDE ((int64_t)1 << 20)
+#define WIDE_SEARCHES 4
 /* Entries for which the costly searches (a lookup in the store, the
  * seqs around) are made; beyond, entries are classified by their links
  * alone, so that a log edited wholesale is still checked in bounded
@@ -73,10 +78,10 @@ typedef struct walk {
     int64_t max_g;
     window_slot window[WINDOW];
     int window_count, window_at;
-    int searches;
+    int searches, wide_searches;
 
-    int64_t shift;  /* stored seq - genuine seq of the last genuine entry */
-    bool run_open;  /* a reordered run being gathered */
+    int64_t shift; /* stored seq - genuine seq of the last genuine entry */
+    bool run_open; /* a reordered run being gathered */
     hd_audit_problem run;
     int64_t run_shift, run_last_g;
 
@@ -175,11 +180,11 @@ static bool valid_at(walk *w, const held *r, int64_t seq)
 
 static int hold(held *h, const hd_audit_row *row)
 {
-    const char *src[12] = {row->prev_hash,    row->entry_hash,
-                           row->entry.actor,  row->entry.role,
-                           row->entry.region, row->entry.action,
+    const char *src[12] = {row->prev_hash,     row->entry_hash,
+                           row->entry.actor,   row->entry.role,
+                           row->entry.region,  row->entry.action,
                            row->entry.case_no, row->entry.persons,
-                           row->entry.feeds,  row->entry.authorizations,
+                           row->entry.feeds,   row->entry.authorizations,
                            row->entry.outcome, NULL};
     const char *dst[12] = {0};
     size_t need = 0, at = 0;
@@ -337,13 +342,19 @@ static int64_t genuine_seq(walk *w, const held *r)
         w->searches++;
         g = named_by_store(w, r->prev);
         implied = g ? g + 1 : 0;
-        if (!implied) /* the entry it names is gone: look around */
-            for (int64_t d = 1; d <= NEAR; d++) {
+        if (!implied) { /* the entry it names is gone: look around */
+            int64_t reach = NEAR;
+            if (w->wide_searches < WIDE_SEARCHES) {
+                w->wide_searches++;
+                reach = WIDE;
+            }
+            for (int64_t d = 1; d <= reach; d++) {
                 if (valid_at(w, r, r->seq + d))
                     return r->seq + d;
                 if (valid_at(w, r, r->seq - d))
                     return r->seq - d;
             }
+        }
     }
     return implied && valid_at(w, r, implied) ? implied : 0;
 }

@@ -183,8 +183,8 @@ static int print_entry(const hd_audit_row *row, void *payload)
     if (!o)
         return HD_ENOMEM;
     json_object_set_new(o, "id", json_integer(row->id));
-    json_object_set_new(o, "seq", row->seq ? json_integer(row->seq)
-                                           : json_null());
+    json_object_set_new(o, "seq",
+                        row->seq ? json_integer(row->seq) : json_null());
     json_object_set_new(o, "at", json_integer(e->at));
     json_object_set_new(o, "actor", text_or_null(e->actor));
     json_object_set_new(o, "role", text_or_null(e->role));
@@ -193,8 +193,7 @@ static int print_entry(const hd_audit_row *row, void *payload)
     json_object_set_new(o, "case_no", text_or_null(e->case_no));
     json_object_set_new(o, "persons", array_or_text(e->persons));
     json_object_set_new(o, "feeds", array_or_text(e->feeds));
-    json_object_set_new(o, "authorizations",
-                        array_or_text(e->authorizations));
+    json_object_set_new(o, "authorizations", array_or_text(e->authorizations));
     json_object_set_new(o, "outcome", text_or_null(e->outcome));
     json_object_set_new(o, "entry_hash", text_or_null(row->entry_hash));
     text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);

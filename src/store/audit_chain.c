@@ -55,8 +55,8 @@ static const char sql_unchained_late[] =
     "AND (actor = $2 OR $2 IS NULL) AND (case_no = $3 OR $3 IS NULL) "         \
     "AND (action = $4 OR $4 IS NULL) AND (at >= $5 OR $5 = 0) "                \
     "AND (at <= $6 OR $6 = 0)"
-static const char sql_search[] = "SELECT " ROW_COLUMNS SEARCH_WHERE
-                                 " ORDER BY id DESC LIMIT $7 OFFSET $8";
+static const char sql_search[] =
+    "SELECT " ROW_COLUMNS SEARCH_WHERE " ORDER BY id DESC LIMIT $7 OFFSET $8";
 static const char sql_search_count[] = "SELECT count(*)" SEARCH_WHERE;
 
 /* ------------------------------------------------------------- the hash */
@@ -83,9 +83,9 @@ static void put_text(crypto_generichash_state *st, const char *s)
     }
 }
 
-void hd_casestore_audit_hash(char out[HD_AUDIT_HASH_HEX],
-                             const uint8_t key[32], int64_t seq,
-                             const char *prev_hash, const hd_audit_entry *e)
+void hd_casestore_audit_hash(char out[HD_AUDIT_HASH_HEX], const uint8_t key[32],
+                             int64_t seq, const char *prev_hash,
+                             const hd_audit_entry *e)
 {
     crypto_generichash_state st;
     uint8_t h[32];
@@ -219,15 +219,13 @@ int hd_casestore_audit_chain(hd_casestore *cs, hd_audit_row_fn fn,
 }
 
 int hd_casestore_audit_by_hash(hd_casestore *cs, const char *entry_hash,
-                               hd_audit_row_fn fn, void *payload,
-                               hd_error *err)
+                               hd_audit_row_fn fn, void *payload, hd_error *err)
 {
     row_ctx ctx = {fn, payload};
 
     if (!fn || !entry_hash)
         return hd_error_set(err, HD_EINVAL, "case store: no hash to find");
-    return hd__sql(cs, take_row, &ctx, NULL, err, sql_by_hash, "s",
-                   entry_hash);
+    return hd__sql(cs, take_row, &ctx, NULL, err, sql_by_hash, "s", entry_hash);
 }
 
 static int take_count(const char *const *cols, int ncols, void *payload)
@@ -244,17 +242,15 @@ int hd_casestore_audit_unchained(hd_casestore *cs, int64_t *count_out,
     int rc;
 
     *count_out = 0;
-    rc = hd__sql(cs, take_count, count_out, NULL, err, sql_unchained_count,
-                 "");
+    rc = hd__sql(cs, take_count, count_out, NULL, err, sql_unchained_count, "");
     if (rc == 0 && fn && *count_out > 0)
         rc = hd__sql_each(cs, take_row, &ctx, err, sql_unchained_late, "");
     return rc;
 }
 
 int hd_casestore_audit_search(hd_casestore *cs, const hd_audit_filter *filter,
-                              int64_t offset, int64_t limit,
-                              int64_t *total_out, hd_audit_row_fn fn,
-                              void *payload, hd_error *err)
+                              int64_t offset, int64_t limit, int64_t *total_out,
+                              hd_audit_row_fn fn, void *payload, hd_error *err)
 {
     static const hd_audit_filter none = {0};
     const hd_audit_filter *f = filter ? filter : &none;

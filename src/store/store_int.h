@@ -334,8 +334,8 @@ void hd__audit_chain_forget(hd_casestore *cs);
 typedef int (*hd__sql_row_fn)(const char *const *cols, int ncols,
                               void *payload);
 int hd__sql(hd_casestore *cs, hd__sql_row_fn fn, void *payload,
-            int64_t *changes, hd_error *err, const char *sql,
-            const char *types, ...);
+            int64_t *changes, hd_error *err, const char *sql, const char *types,
+            ...);
 /* As hd__sql for a query whose rows may be many (a whole audit chain): on
  * PostgreSQL read through a cursor, so that memory stays small; fn may use
  * the store. */
@@ -350,8 +350,7 @@ int64_t hd__sql_int(const char *col);
 int hd__sqlite_open(hd_casestore **out, const char *path, hd_error *err);
 int hd__sqlite_sql(hd_casestore *cs, const char *sql, int n,
                    const hd__sql_arg *args, bool many,
-                   int (*fn)(const char *const *cols, int ncols,
-                             void *payload),
+                   int (*fn)(const char *const *cols, int ncols, void *payload),
                    void *payload, int64_t *changes, hd_error *err);
 int hd__sqlite_policy_put(hd_casestore *cs, int64_t *version_out,
                           const char *source, const char *sha256,

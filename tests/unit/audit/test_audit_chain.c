@@ -190,8 +190,8 @@ static void no_key_no_entry(void **state)
     assert_int_equal(hd_casestore_begin(cs, NULL), 0);
     assert_int_equal(hd_casestore_audit_add(cs, &e, NULL), HD_EINVAL);
     hd_casestore_rollback(cs);
-    assert_int_equal(tu_casestore_int(db_path, "SELECT count(*) FROM audit_log"),
-                     0);
+    assert_int_equal(
+        tu_casestore_int(db_path, "SELECT count(*) FROM audit_log"), 0);
     hd_casestore_free(cs);
 }
 

@@ -105,13 +105,12 @@ static void filters(void **state)
     assert_string_equal(
         search(&(hd_audit_filter){.case_no = "C-1"}, 0, 10, &total), "2,1");
     assert_string_equal(
-        search(&(hd_audit_filter){.action = "verify"}, 0, 10, &total),
-        "5,3,1");
+        search(&(hd_audit_filter){.action = "verify"}, 0, 10, &total), "5,3,1");
     /* 2024-01-02 to 2024-01-03, whole days */
-    assert_string_equal(search(&(hd_audit_filter){.from = 1704153600,
-                                                  .to = 1704326399},
-                               0, 10, &total),
-                        "3,2");
+    assert_string_equal(
+        search(&(hd_audit_filter){.from = 1704153600, .to = 1704326399}, 0, 10,
+               &total),
+        "3,2");
     assert_string_equal(search(&(hd_audit_filter){.person_hash = P1,
                                                   .actor = "li",
                                                   .action = "verify"},
@@ -150,15 +149,14 @@ static void refused(void **state)
                         0, 10, NULL, take, &s, &err),
         HD_EINVAL);
     assert_non_null(strstr(err.msg, "keyed hash"));
-    assert_int_equal(hd_audit_search(cs,
-                                     &(hd_audit_filter){.person_hash =
-                                                            "%" P1 "%"},
-                                     0, 10, NULL, take, &s, NULL),
-                     HD_EINVAL);
+    assert_int_equal(
+        hd_audit_search(cs, &(hd_audit_filter){.person_hash = "%" P1 "%"}, 0,
+                        10, NULL, take, &s, NULL),
+        HD_EINVAL);
     assert_int_equal(hd_audit_search(cs, NULL, 0, 0, NULL, take, &s, NULL),
                      HD_EINVAL);
-    assert_int_equal(hd_audit_search(cs, NULL, 0, HD_AUDIT_SEARCH_MAX + 1,
-                                     NULL, take, &s, NULL),
+    assert_int_equal(hd_audit_search(cs, NULL, 0, HD_AUDIT_SEARCH_MAX + 1, NULL,
+                                     take, &s, NULL),
                      HD_EINVAL);
     assert_int_equal(hd_audit_search(cs, NULL, -1, 10, NULL, take, &s, NULL),
                      HD_EINVAL);

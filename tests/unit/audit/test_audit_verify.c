@@ -231,6 +231,30 @@ static void removed_and_renumbered(void **state)
         }
 }
 
+static void removed_many_and_renumbered(void **state)
+{
+    hd_casestore *cs = open_cs();
+    found f;
+    hd_audit_report rep;
+    (void)state;
+
+    /* 600 entries; 300 of them deleted and the rest renumbered down:
+     * further than the seqs tried near an entry. */
+    assert_int_equal(hd_casestore_begin(cs, NULL), 0);
+    for (int i = N + 1; i <= 600; i++)
+        add(cs, i);
+    assert_int_equal(hd_casestore_commit(cs, NULL), 0);
+    hd_casestore_free(cs);
+    edit("DELETE FROM audit_log WHERE seq BETWEEN 100 AND 399");
+    edit("UPDATE audit_log SET seq = 300 - seq WHERE seq >= 400");
+    edit("UPDATE audit_log SET seq = -seq WHERE seq < 0");
+    rep = verify(&f, 0, NULL);
+    assert_int_equal(rep.problems, 2);
+    assert_problem(&rep.first, HD_AUDIT_REMOVED, 100, 0, 399);
+    assert_problem(&f.p[0], HD_AUDIT_REORDERED, 100, 400, 400);
+    assert_int_equal(f.p[0].count, 201);
+}
+
 static void truncated_end(void **state)
 {
     found f;
@@ -385,6 +409,7 @@ int main(void)
         T(altered_hash),
         T(removed_one),
         T(removed_and_renumbered),
+        T(removed_many_and_renumbered),
         T(truncated_end),
         T(anchor_differs),
         T(inserted_copy),

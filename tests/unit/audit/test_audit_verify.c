@@ -349,26 +349,23 @@ static void swapped_far(void **state)
 
 static void contents_swapped(void **state)
 {
+    static const char *const columns[] = {"prev_hash", "entry_hash", "at",
+                                          "role",      "region",     "case_no",
+                                          "outcome"};
     found f;
     hd_audit_report rep;
     (void)state;
 
     /* Rows 5 and 6 keep their ids and seqs and trade everything else. */
     edit("CREATE TABLE saved AS SELECT * FROM audit_log WHERE id IN (5, 6)");
-    edit("UPDATE audit_log SET "
-         "prev_hash = (SELECT prev_hash FROM saved WHERE saved.id = 11 - "
-         "audit_log.id), "
-         "entry_hash = (SELECT entry_hash FROM saved WHERE saved.id = 11 - "
-         "audit_log.id), "
-         "at = (SELECT at FROM saved WHERE saved.id = 11 - audit_log.id), "
-         "role = (SELECT role FROM saved WHERE saved.id = 11 - audit_log.id), "
-         "region = (SELECT region FROM saved WHERE saved.id = 11 - "
-         "audit_log.id), "
-         "case_no = (SELECT case_no FROM saved WHERE saved.id = 11 - "
-         "audit_log.id), "
-         "outcome = (SELECT outcome FROM saved WHERE saved.id = 11 - "
-         "audit_log.id) "
-         "WHERE id IN (5, 6)");
+    for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+        char sql[256];
+        snprintf(sql, sizeof(sql),
+                 "UPDATE audit_log SET %s = (SELECT %s FROM saved WHERE "
+                 "saved.id = 11 - audit_log.id) WHERE id IN (5, 6)",
+                 columns[i], columns[i]);
+        edit(sql);
+    }
     rep = verify(&f, 0, NULL);
     assert_int_equal(rep.problems, 2);
     assert_problem(&rep.first, HD_AUDIT_REORDERED, 5, 5, 6);

@@ -185,6 +185,17 @@ int hd_authorization_verify(hd_authorization_doc *doc, const hd_node_key *own,
 int hd_authorization_accept(hd_authorization_doc *doc, const hd_node_key *own,
                             const hd_trust_list *trust, hd_error *err);
 
+/*
+ * Who may sign, checked when a user of the service records a record:
+ * the signer is 18 or over on valid_from; a person signs for themself, a
+ * guardian for a minor, or for an adult only with the member
+ * "guardian_basis": "no_capacity" (the clerk's attestation, signed with
+ * the record). HD_EDATA with field "signed_by". Imports from other nodes
+ * are not held to it: their node checked its own users.
+ */
+int hd_authorization_check_signer(const hd_authorization_doc *doc,
+                                  hd_error *err);
+
 /* The canonical JSON with the signature: what the case store keeps. */
 int hd_authorization_signed_json(hd_buf *out, const hd_authorization_doc *doc,
                                  hd_error *err);

@@ -41,6 +41,13 @@ typedef enum hd_param_id {
     HD_PARAM_EARNED_INCOME_DISREGARD,
     HD_PARAM_EXCLUDED_CATEGORIES,
     HD_PARAM_OLD_AGE,
+    /* The parameters of rules.md end here; what follows are the case
+     * workflow's deadlines in working days (docs/cases.md), which no
+     * verification reads and no report's policy block lists. */
+    HD_PARAM_RULES_COUNT_,
+    HD_PARAM_REPORT_DAYS = HD_PARAM_RULES_COUNT_,
+    HD_PARAM_DECISION_DAYS,
+    HD_PARAM_OBJECTION_DAYS,
     HD_PARAM_COUNT_
 } hd_param_id;
 
@@ -77,6 +84,12 @@ typedef struct hd_param_values {
     /* bit (1 << i) for code index i of tax_income.category */
     uint32_t excluded_categories;
     int old_age;
+    /* Working days from registration to the report due date, from the
+     * report to the decision due date, and of the family's objection
+     * window after the report. */
+    int report_days;
+    int decision_days;
+    int objection_days;
 } hd_param_values;
 
 /* Where one resolved value came from. */

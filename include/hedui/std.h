@@ -110,6 +110,10 @@ const hd_region *hd_region_find_name(const hd_region *parent, const char *name,
 /* Is `code` a well-formed 6-digit division code (PP0000, PPCC00, PPCCXX
  * with PP not 00)? Syntax only, not looked up. */
 bool hd_region_code_valid(const char *code, size_t len);
+/* Does a jurisdiction cover a region? A province PP0000 covers every code
+ * PP...., a city PPCC00 every PPCC.., a county only itself. False when
+ * either is not a well-formed code. */
+bool hd_region_covers(const char *jurisdiction, const char *region);
 
 /* ------------------------------------------------------------- programs */
 

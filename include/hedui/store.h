@@ -525,12 +525,137 @@ int hd_casestore_verification_latest(hd_casestore *cs,
                                                void *payload),
                                      void *payload, hd_error *err);
 
+/* ------------------------------------------------------------- batches */
+
+/*
+ * Rolls uploaded to the service and verified in the background
+ * (src/store/batch_store.c, table batch_job). `dir` holds the uploaded
+ * files and the results. States: "queued", "running", "done", "failed".
+ */
+typedef struct hd_batch_row {
+    int64_t id;
+    const char *username;
+    const char *region; /* the uploader's region */
+    const char *state;
+    int64_t created_at, started_at, finished_at; /* 0: not yet */
+    int64_t total, done;                         /* applications */
+    const char *message;                         /* NULL or a summary */
+    const char *dir;
+} hd_batch_row;
+
+int hd_casestore_batch_add(hd_casestore *cs, int64_t *id_out,
+                           const char *username, const char *region,
+                           const char *dir, int64_t now, hd_error *err);
+/* One batch (borrowed during the call). HD_ENOTFOUND. */
+int hd_casestore_batch_get(hd_casestore *cs, int64_t id,
+                           int (*fn)(const hd_batch_row *row, void *payload),
+                           void *payload, hd_error *err);
+/* Batches newest first, at most `limit`, after skipping `offset`. */
+int hd_casestore_batch_list(hd_casestore *cs, int64_t offset, int64_t limit,
+                            int (*fn)(const hd_batch_row *row, void *payload),
+                            void *payload, hd_error *err);
+/* Take the oldest queued batch for this process: 0 and *id_out, or
+ * HD_ENOTFOUND when none waits. Of several servers on one database, one
+ * takes each batch. */
+int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out, int64_t now,
+                             hd_error *err);
+/* Progress of a running batch; a state of "done" or "failed" ends it. */
+int hd_casestore_batch_progress(hd_casestore *cs, int64_t id, const char *state,
+                                int64_t total, int64_t done,
+                                const char *message, int64_t now,
+                                hd_error *err);
+
 /* ------------------------------------------------ staff and sessions */
 
-/* (src/store/staff_store.c) */
+/* (src/store/staff_store.c) Rows of staff_user and staff_session; the
+ * rules (src/staff, staff.h) live above. Strings are borrowed during a
+ * callback. Each call runs in the caller's transaction, or alone. */
 
-/* ------------------------------------------------------------- the audit chain
+typedef struct hd_staff_row {
+    const char *username;
+    const char *display_name;
+    const char *role; /* hd_role_name */
+    const char *region;
+    const char *password;    /* an Argon2id string of libsodium's */
+    const char *totp_secret; /* base32, NULL when none */
+    int64_t totp_last_step;  /* the last TOTP step accepted, 0 none */
+    int64_t generation;
+    int64_t failed_logins;
+    int64_t locked_until;
+    int64_t disabled_at; /* 0 when not disabled */
+    int64_t created_at;
+    int64_t updated_at;
+} hd_staff_row;
+
+/* Insert an account: HD_EEXISTS when the username is taken. */
+int hd_casestore_user_add(hd_casestore *cs, const hd_staff_row *row,
+                          hd_error *err);
+/* One account: fn gets it (HD_ENOTFOUND when there is none). */
+int hd_casestore_user_get(hd_casestore *cs, const char *username,
+                          int (*fn)(const hd_staff_row *row, void *payload),
+                          void *payload, hd_error *err);
+/* Every account in username order; fn returns non-zero to stop. */
+int hd_casestore_user_list(hd_casestore *cs,
+                           int (*fn)(const hd_staff_row *row, void *payload),
+                           void *payload, hd_error *err);
+/*
+ * Write an account's display name, role, region, password, TOTP secret
+ * and last step, disabled_at and updated_at from `row`, with generation
+ * set to row->generation, but only when the stored generation is still
+ * `expect_generation`: HD_ECONFLICT when another change came between
+ * (nothing written), HD_ENOTFOUND when there is no such account.
  */
+int hd_casestore_user_update(hd_casestore *cs, const hd_staff_row *row,
+                             int64_t expect_generation, hd_error *err);
+/*
+ * Count a failed login, in one statement so that concurrent failures all
+ * count: failed_logins grows by one, and when it reaches `lock_after`
+ * the account is locked until `lock_until` and the count starts again.
+ * *locked_until_out gets the account's locked_until afterwards.
+ * HD_ENOTFOUND.
+ */
+int hd_casestore_user_login_failed(hd_casestore *cs, const char *username,
+                                   int64_t lock_after, int64_t lock_until,
+                                   int64_t *locked_until_out, hd_error *err);
+/*
+ * A successful login: clear the failure count and lock; when
+ * `totp_step` > 0 take it as the last TOTP step, but only when it is
+ * after the stored one (HD_ECONFLICT otherwise: a code used twice, by
+ * two logins at once); when `password` is not NULL store it (a rehash,
+ * which leaves the generation alone).
+ */
+int hd_casestore_user_login_ok(hd_casestore *cs, const char *username,
+                               int64_t totp_step, const char *password,
+                               hd_error *err);
+
+typedef struct hd_session_row {
+    const char *token_hash; /* SHA-256 of the token, hex */
+    const char *username;
+    int64_t generation; /* the account's when it was made */
+    int64_t created_at;
+    int64_t last_seen;
+    int64_t ended_at; /* 0 while it lasts */
+} hd_session_row;
+
+int hd_casestore_session_add(hd_casestore *cs, const hd_session_row *row,
+                             hd_error *err);
+/* A session and its account, in one read: HD_ENOTFOUND. */
+int hd_casestore_session_get(hd_casestore *cs, const char *token_hash,
+                             int (*fn)(const hd_session_row *session,
+                                       const hd_staff_row *user, void *payload),
+                             void *payload, hd_error *err);
+/* Set last_seen to `now` when it is earlier than `before` (so that of
+ * many requests in one minute one writes). */
+int hd_casestore_session_touch(hd_casestore *cs, const char *token_hash,
+                               int64_t now, int64_t before, hd_error *err);
+/* End a session: *ended (may be NULL) says whether it was still open. */
+int hd_casestore_session_end(hd_casestore *cs, const char *token_hash,
+                             int64_t now, bool *ended, hd_error *err);
+/* Delete sessions ended or created before `created_before`. */
+int hd_casestore_session_prune(hd_casestore *cs, int64_t created_before,
+                               int64_t *count_out, hd_error *err);
+
+/* ---------------------------------------------------------- the audit chain */
 
 /*
  * (src/store/audit_chain.c) Every entry added is chained: seq numbers
@@ -605,5 +730,141 @@ int hd_casestore_audit_search(hd_casestore *cs, const hd_audit_filter *filter,
 /* -------------------------------------- cases, corrections, batches */
 
 /* (src/store/case_store.c) */
+
+/*
+ * Cases (table case_file): one application as it moves through the
+ * workflow of src/cases, which owns the rules; the store only keeps the
+ * rows. Dates are days since 1970, HD_CASE_NO_DATE when not set. Texts
+ * are copied into the row's own arrays.
+ */
+#define HD_CASE_NO_DATE INT32_MIN
+#define HD_CASE_TEXT_MAX 64
+
+typedef struct hd_case_row {
+    char case_no[HD_CASE_TEXT_MAX];
+    char region[7];
+    char program[32];
+    char state[16];  /* hd_case_state_name() of src/cases */
+    int64_t version; /* 1 when created, + 1 on every transition */
+    char opened_by[HD_CASE_TEXT_MAX];
+    int64_t opened_at; /* seconds since 1970 */
+    int64_t updated_at;
+    int32_t report_due;
+    int32_t decision_due;
+    int32_t objection_until;
+    char conclusion[16];     /* of the latest verification, "" none */
+    char decision[16];       /* "approved", "rejected", "" none */
+    int64_t verification_id; /* 0 none */
+    /* The highest correction id the verification applied (0 none): a
+     * replay for a report applies those, not ones made since. */
+    int64_t corrections_upto;
+} hd_case_row;
+
+/* Create a case (version 1). HD_EEXISTS when the number is taken. */
+int hd_casestore_case_create(hd_casestore *cs, const hd_case_row *row,
+                             hd_error *err);
+/* One case. HD_ENOTFOUND when there is none. */
+int hd_casestore_case_get(hd_casestore *cs, hd_case_row *out,
+                          const char *case_no, hd_error *err);
+
+/*
+ * Move a case: write every column of `row` but case_no, opened_*, and
+ * version, which becomes `expected_version` + 1, provided the stored
+ * version is still `expected_version` (compare and set). When it is not
+ * (another user moved the case in between), nothing is written and
+ * HD_ECONFLICT is returned with a message naming who moved it, with
+ * which action, into which state (from the case's latest event).
+ * HD_ENOTFOUND when there is no such case.
+ */
+int hd_casestore_case_update(hd_casestore *cs, const hd_case_row *row,
+                             int64_t expected_version, hd_error *err);
+
+/*
+ * A list of cases, ordered by case_no. Every filter member is optional
+ * (NULL or 0: no filter). `region` is a jurisdiction: a province
+ * (PP0000) covers its cases, a city (PPCC00) its counties', a county
+ * its own. `overdue_on` (a date; HD_CASE_NO_DATE: no filter) keeps the
+ * cases whose report is due before it and not issued (states registered
+ * and authorized), or whose decision is due before it and not made
+ * (verified, objected, corrected). `case_no_part` matches any part of
+ * the number. `limit` 0 means 100; at most 1000.
+ */
+typedef struct hd_case_filter {
+    const char *region;
+    const char *state;
+    const char *program;
+    int32_t overdue_on;
+    const char *case_no_part;
+    int64_t offset;
+    int64_t limit;
+} hd_case_filter;
+
+#define HD_CASE_LIST_MAX 1000
+
+/* Rows to fn (borrowed during the call; non-zero stops), and the count
+ * of all the filter matches, paging aside, in *total (may be NULL). */
+int hd_casestore_case_list(hd_casestore *cs, const hd_case_filter *filter,
+                           int (*fn)(const hd_case_row *row, void *payload),
+                           void *payload, int64_t *total, hd_error *err);
+
+/* Overdue cases by region (for the dashboard), regions in order, within
+ * the jurisdiction `region` (NULL: all): fn gets the region, the cases
+ * whose report is overdue and those whose decision is overdue on `on`. */
+int hd_casestore_case_overdue_counts(
+    hd_casestore *cs, const char *region, int32_t on,
+    int (*fn)(const char *region, int64_t reports, int64_t decisions,
+              void *payload),
+    void *payload, hd_error *err);
+
+/* One transition of a case (table case_event). */
+typedef struct hd_case_event {
+    int64_t id; /* set by the store */
+    const char *case_no;
+    int64_t at;
+    const char *username;
+    const char *role;
+    const char *action;
+    const char *from_state;
+    const char *to_state;
+    const char *reason;
+    const char *detail; /* may be NULL: JSON with what the action named */
+} hd_case_event;
+
+int hd_casestore_case_event_add(hd_casestore *cs, const hd_case_event *ev,
+                                hd_error *err);
+/* A case's events in the order written (borrowed during the call). */
+int hd_casestore_case_events(hd_casestore *cs, const char *case_no,
+                             int (*fn)(const hd_case_event *ev, void *payload),
+                             void *payload, hd_error *err);
+
+/*
+ * A correction of a case (table case_correction): an overlay on one
+ * record of its dossier, never an edit of department data. The record is
+ * named by the member's pid, the feed and its key as reports write it
+ * (the feed's key columns joined by '|', pids in full). `field` NULL
+ * means the record does not count for this case; else `value` is the
+ * field's corrected value in its feeds.md text form.
+ */
+typedef struct hd_case_correction {
+    int64_t id; /* set by the store */
+    const char *case_no;
+    const char *pid;
+    const char *feed;
+    const char *record_key;
+    const char *field;
+    const char *value;
+    const char *evidence;
+    const char *made_by;
+    int64_t made_at;
+} hd_case_correction;
+
+/* Add one; *id_out (may be NULL) gets its id. */
+int hd_casestore_correction_add(hd_casestore *cs, const hd_case_correction *c,
+                                int64_t *id_out, hd_error *err);
+/* A case's corrections in the order made (borrowed during the call). */
+int hd_casestore_corrections(hd_casestore *cs, const char *case_no,
+                             int (*fn)(const hd_case_correction *c,
+                                       void *payload),
+                             void *payload, hd_error *err);
 
 #endif

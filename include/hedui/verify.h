@@ -111,11 +111,17 @@ typedef struct hd_feed_source {
  * records of a spouse named in a member's marriage rows, read to decide
  * whether that spouse is alive: rules.md UNDECLARED_SPOUSE).
  */
+typedef struct hd_dossier_correction hd_dossier_correction;
+
 typedef struct hd_dossier_record {
     const hd_feed *feed;
     int member;
     uint32_t delivery_seq;
     const char *delivery_id; /* owned by the dossier */
+    /* The corrections of a case applied to this record (a field
+     * corrected: hd_dossier_apply_corrections), chained by `next`; NULL
+     * for a record as delivered. */
+    const hd_dossier_correction *correction;
     /* Texts owned by the dossier; pids and regions point into this
      * row's own storage, so a copy of a record is good only until the
      * dossier's next add. */
@@ -136,7 +142,11 @@ typedef struct hd_dossier {
     size_t record_count;
     size_t record_cap;
     hd_feed_source feeds[32]; /* by feed id */
-    hd_arena arena;           /* texts, delivery ids */
+    /* The corrections applied (hd_dossier_apply_corrections), in the
+     * order made; in the arena. */
+    hd_dossier_correction *corrections;
+    size_t correction_count;
+    hd_arena arena; /* texts, delivery ids, corrections */
 } hd_dossier;
 
 void hd_dossier_init(hd_dossier *d, const hd_application *app);
@@ -147,6 +157,46 @@ void hd_dossier_release(hd_dossier *d);
 int hd_dossier_add(hd_dossier *d, int member, const hd_row *row,
                    uint32_t delivery_seq, const char *delivery_id,
                    hd_error *err);
+
+/* The key of a record as reports and corrections name it: the feed's key
+ * columns in table order, in their text form, joined by '|', pids in
+ * full. Returns the buffer's sticky error. */
+int hd_dossier_record_key(hd_buf *out, const hd_dossier_record *rec);
+
+/*
+ * A correction of a case (src/cases) as applied to a dossier: an overlay,
+ * never an edit of department data. Texts are the dossier's.
+ */
+struct hd_dossier_correction {
+    int64_t id;
+    const char *pid;        /* the member whose record it is */
+    const char *feed;       /* feed name */
+    const char *record_key; /* hd_dossier_record_key of the record */
+    const char *field;      /* NULL: the record does not count */
+    const char *value;      /* the corrected value (text form) */
+    const char *original;   /* the value as delivered ("" for null), when
+                               applied to a field */
+    const char *evidence;   /* e.g. "单位出具的离职证明 2026-11-02" */
+    /* false: no record of the dossier has this key (a later delivery no
+     * longer holds it, say); the correction changed nothing. */
+    bool applied;
+    const hd_dossier_correction *next; /* another one on the same record */
+};
+
+/*
+ * Apply a case's corrections to a dossier once every record is in it
+ * (after the spouses too: no hd_dossier_add may follow). For each record
+ * the corrections name (member pid, feed, key), the latest correction of
+ * each field sets that field, and a "does not count" correction takes
+ * the record out of the dossier; the rest of the dossier is untouched.
+ * A corrected record is parsed again with every rule of its feed (a
+ * money column takes money, total = fund_paid + self_paid still holds):
+ * HD_EDATA naming the correction when it does not pass, and then the
+ * dossier must not be used. A correction that names no record is kept
+ * with `applied` false. `c` may be NULL with count 0. HD_ENOMEM.
+ */
+int hd_dossier_apply_corrections(hd_dossier *d, const hd_case_correction *c,
+                                 size_t count, hd_error *err);
 
 /* --------------------------------------------------------------- result */
 
@@ -327,6 +377,10 @@ typedef struct hd_result {
      * dossier's `feeds`, so that reports show the figures' as_of dates
      * and delivery ids without the dossier. */
     hd_feed_source feeds[32];
+    /* The case's corrections applied to the dossier (borrowed from it,
+     * like the sources): reports show each as 更正 with its evidence. */
+    const hd_dossier_correction *corrections;
+    size_t correction_count;
     hd_arena arena; /* tests, months, sources */
 } hd_result;
 
@@ -383,6 +437,17 @@ typedef struct hd_verify_env {
     /* The audit log's action: NULL or "verify"; "report" when a report
      * replays a verification (only the audit entry is recorded). */
     const char *action;
+    /* The actor's role and region for the audit entry (NULL: a command
+     * run on the server itself). */
+    const char *role;
+    const char *region;
+    /* With record: write inside the caller's transaction instead of one
+     * of its own (the case workflow writes its transition with it). */
+    bool in_caller_txn;
+    /* A case's corrections, applied to the dossier after it is read
+     * (hd_dossier_apply_corrections). */
+    const hd_case_correction *corrections;
+    size_t correction_count;
     /* Filled by hd_verify_env_prepare: the delivery each feed is read
      * from in the view, and the view itself. */
     hd_feed_source feeds[32];
@@ -403,6 +468,15 @@ int hd_verify_env_prepare(hd_verify_env *env, hd_error *err);
  * index in `auths` of the authorization that covers member i, or -1. */
 void hd_gate_check(hd_dossier *d, const hd_authorization *auths,
                    size_t auth_count, int *relied_on);
+/* The gate for one application with the authorizations on record in
+ * the case store: fills d->authorized and d->missing (as hd_gate_check),
+ * and relied_ids[m] (one per member, hd_authorization's size) with the
+ * id of the authorization that covers member m ("" when none). Reads only the
+ * case store. */
+int hd_gate_check_stored(hd_dossier *d, hd_casestore *cs,
+                         const hd_application *app, char relied_ids[][64],
+                         hd_error *err);
+
 /* The keyed hash under which the audit log names a person: 32 hex
  * characters of BLAKE2b keyed with `key`. */
 void hd_audit_person_hash(char out[33], const uint8_t key[32], const char *pid);

@@ -34,6 +34,9 @@ const hd__param_info hd__params[HD_PARAM_COUNT_] = {
                                           0, 0},
     [HD_PARAM_EXCLUDED_CATEGORIES] = {"excluded_categories", PK_CATS, 0, 0},
     [HD_PARAM_OLD_AGE] = {"old_age", PK_INT, 1, 150},
+    [HD_PARAM_REPORT_DAYS] = {"report_days", PK_INT, 1, 250},
+    [HD_PARAM_DECISION_DAYS] = {"decision_days", PK_INT, 1, 250},
+    [HD_PARAM_OBJECTION_DAYS] = {"objection_days", PK_INT, 1, 250},
 };
 
 const char *hd_param_name(hd_param_id id)
@@ -70,6 +73,11 @@ void hd__params_national(hd_param_values *out)
     out->max_homes = 1;
     out->has_max_area_per_capita = false;
     out->old_age = 60;
+    /* The workflow's deadlines (docs/policy.md says where they come
+     * from): not rules.md's. */
+    out->report_days = 10;
+    out->decision_days = 10;
+    out->objection_days = 5;
 }
 
 int64_t hd__param_get(const hd_param_values *v, hd_param_id id, bool *has)
@@ -105,6 +113,12 @@ int64_t hd__param_get(const hd_param_values *v, hd_param_id id, bool *has)
         return v->excluded_categories;
     case HD_PARAM_OLD_AGE:
         return v->old_age;
+    case HD_PARAM_REPORT_DAYS:
+        return v->report_days;
+    case HD_PARAM_DECISION_DAYS:
+        return v->decision_days;
+    case HD_PARAM_OBJECTION_DAYS:
+        return v->objection_days;
     default:
         return 0;
     }
@@ -188,6 +202,15 @@ int hd__param_set(hd_param_values *v, hd_param_id id, int64_t value, bool has,
     case HD_PARAM_OLD_AGE:
         v->old_age = (int)value;
         break;
+    case HD_PARAM_REPORT_DAYS:
+        v->report_days = (int)value;
+        break;
+    case HD_PARAM_DECISION_DAYS:
+        v->decision_days = (int)value;
+        break;
+    case HD_PARAM_OBJECTION_DAYS:
+        v->objection_days = (int)value;
+        break;
     default:
         return hd_error_set(err, HD_EINVAL, "no such parameter");
     }
@@ -240,6 +263,15 @@ static void copy_param(hd_param_values *dst, const hd_param_values *src, int id)
         break;
     case HD_PARAM_OLD_AGE:
         dst->old_age = src->old_age;
+        break;
+    case HD_PARAM_REPORT_DAYS:
+        dst->report_days = src->report_days;
+        break;
+    case HD_PARAM_DECISION_DAYS:
+        dst->decision_days = src->decision_days;
+        break;
+    case HD_PARAM_OBJECTION_DAYS:
+        dst->objection_days = src->objection_days;
         break;
     default:
         break;

@@ -26,6 +26,8 @@ typedef struct hd__param_info {
 extern const hd__param_info hd__params[HD_PARAM_COUNT_];
 
 #define HD__PARAM_ALL ((1u << HD_PARAM_COUNT_) - 1)
+/* rules.md's own parameters (not the workflow's deadlines). */
+#define HD__PARAM_RULES ((1u << HD_PARAM_RULES_COUNT_) - 1)
 /* The parameters that have no national value: rules.md says the dibao
  * standard "must be set per region", and tekun's default is a rule over
  * the resolved dibao standard, not a number. */

@@ -408,9 +408,14 @@ static int write_json(hd_buf *out, const hd_policy *p, bool store,
     int rc = 0;
 
     json_object_set_new(root, "standard", json_string(STANDARD));
+    /* The interchange is rules.md's: its national block lists rules.md's
+     * parameters, and the workflow's deadlines only when the national
+     * block set them itself; the store keeps every one. */
     json_object_set_new(
         root, "national",
-        params_json(&p->national, HD__PARAM_ALL & ~HD__PARAM_REGIONAL));
+        params_json(&p->national, store ? HD__PARAM_ALL & ~HD__PARAM_REGIONAL
+                                        : (HD__PARAM_RULES | p->national_set) &
+                                              ~HD__PARAM_REGIONAL));
     if (store)
         json_object_set_new(root, "national_sources",
                             sources_json(p->national_source, HD__PARAM_ALL));

@@ -48,6 +48,12 @@ const char *rp_rational(char out[RP_NUM_MAX], int64_t num, int64_t den,
 const char *rp_pid(char out[HD_PID_LEN + 1], const char *pid, bool full);
 /* The key columns of a record joined by '|', pids masked unless full. */
 int rp_record_key(hd_buf *out, const hd_dossier_record *rec, bool full);
+/* The key of the record a correction names, as rp_record_key writes a
+ * record's (pids masked unless full). */
+int rp_correction_key(hd_buf *out, const hd_dossier_correction *c, bool full);
+/* The member a correction is about (declared index), -1 when none. */
+int rp_correction_member(const hd_application *app,
+                         const hd_dossier_correction *c);
 /* One named column of a record in its text form ("" for null/none). */
 int rp_record_value(hd_buf *out, const hd_dossier_record *rec,
                     const char *column);

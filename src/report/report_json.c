@@ -175,7 +175,9 @@ static void put_policy(hd_buf *b, const hd_result *r)
     hd_buf_puts(b, ",\"on\":");
     put_date(b, p->on);
     hd_buf_puts(b, ",\"params\":{");
-    for (int i = 0; i < HD_PARAM_COUNT_; i++) {
+    /* rules.md's parameters: the workflow's deadlines are not the
+     * verification's. */
+    for (int i = 0; i < HD_PARAM_RULES_COUNT_; i++) {
         const hd_param_origin *o = &p->origin[i];
         if (i)
             hd_buf_putc(b, ',');
@@ -324,7 +326,70 @@ static void put_sources(hd_buf *b, const hd_result *r, bool full)
             put_str(b, s->note);
         else
             hd_buf_puts(b, "null");
+        /* Only a corrected record has it: reports without corrections
+         * stay byte for byte as they were. */
+        if (rec && rec->correction) {
+            hd_buf_puts(b, ",\"corrected\":[");
+            for (const hd_dossier_correction *c = rec->correction; c;
+                 c = c->next) {
+                if (c != rec->correction)
+                    hd_buf_putc(b, ',');
+                hd_buf_printf(b, "{\"id\":%lld,\"field\":", (long long)c->id);
+                put_str(b, c->field);
+                hd_buf_puts(b, ",\"value\":");
+                put_str(b, c->value);
+                hd_buf_puts(b, ",\"original\":");
+                put_str(b, c->original ? c->original : "");
+                hd_buf_puts(b, ",\"evidence\":");
+                put_str(b, c->evidence);
+                hd_buf_putc(b, '}');
+            }
+            hd_buf_putc(b, ']');
+        }
         hd_buf_putc(b, '}');
+    }
+    hd_buf_putc(b, ']');
+}
+
+/* The case's corrections (docs/reports.md): present only when there are. */
+static void put_corrections(hd_buf *b, const hd_result *r,
+                            const hd_application *app, bool full)
+{
+    hd_buf_puts(b, ",\"corrections\":[");
+    for (size_t i = 0; i < r->correction_count; i++) {
+        const hd_dossier_correction *c = &r->corrections[i];
+        hd_buf key;
+        if (i)
+            hd_buf_putc(b, ',');
+        hd_buf_printf(b, "{\"id\":%lld,\"feed\":", (long long)c->id);
+        put_str(b, c->feed);
+        hd_buf_puts(b, ",\"key\":");
+        hd_buf_init(&key, 4096);
+        rp_correction_key(&key, c, full);
+        if (hd_buf_error(&key))
+            b->err = b->err ? b->err : hd_buf_error(&key);
+        put_str(b, key.ptr);
+        hd_buf_release(&key);
+        hd_buf_puts(b, ",\"member\":");
+        put_i64(b, rp_correction_member(app, c));
+        hd_buf_puts(b, ",\"field\":");
+        if (c->field)
+            put_str(b, c->field);
+        else
+            hd_buf_puts(b, "null");
+        hd_buf_puts(b, ",\"value\":");
+        if (c->value)
+            put_str(b, c->value);
+        else
+            hd_buf_puts(b, "null");
+        hd_buf_puts(b, ",\"original\":");
+        if (c->original)
+            put_str(b, c->original);
+        else
+            hd_buf_puts(b, "null");
+        hd_buf_puts(b, ",\"evidence\":");
+        put_str(b, c->evidence);
+        hd_buf_printf(b, ",\"applied\":%s}", c->applied ? "true" : "false");
     }
     hd_buf_putc(b, ']');
 }
@@ -439,6 +504,8 @@ int hd_report_json(hd_buf *out, const hd_result *r, const hd_application *app,
     put_tests(out, r);
     hd_buf_puts(out, ",\"sources\":");
     put_sources(out, r, full);
+    if (r->correction_count)
+        put_corrections(out, r, app, full);
     hd_buf_puts(out, ",\"declared_vs_found\":[");
     for (int i = 0; i < r->diff_count; i++) {
         if (i)

@@ -359,6 +359,12 @@ static void sources_of(rp_doc *d, const hd_result *r, const hd_application *app,
         if (s->note)
             detail = fmt(d, "%s%s%s", detail, detail[0] ? "；" : "",
                          rp_word_zh(s->note));
+        for (const hd_dossier_correction *c = rec ? rec->correction : NULL; c;
+             c = c->next)
+            detail = fmt(d, "%s%s更正：%s 由 %s 改为 %s（依据：%s）", detail,
+                         detail[0] ? "；" : "", c->field,
+                         c->original && c->original[0] ? c->original : "空",
+                         c->value[0] ? c->value : "空", c->evidence);
         if (fig == HD_FIGURE_HOMES)
             amount = fmt(d, "%s m²", rp_area(a, s->amount));
         else if (fig == HD_FIGURE_VEHICLES || fig == HD_FIGURE_ENTERPRISE ||
@@ -547,6 +553,44 @@ static void conclusion(rp_doc *d, const hd_result *r,
          false);
 }
 
+/* The case's corrections after an objection, each with its evidence:
+ * overlays on the records, not the departments' data. */
+static void corrections(rp_doc *d, const hd_result *r,
+                        const hd_application *app, bool full)
+{
+    rp_block *t;
+    if (!r->correction_count)
+        return;
+    heading(d, RP_SHEET_TESTS, "更正");
+    para(d, RP_SHEET_TESTS,
+         "以下更正系根据申请家庭的异议及其提供的证明材料作出，仅用于本次核对，"
+         "不改变部门报送的原始数据。",
+         false);
+    t = table(d, RP_SHEET_TESTS, 5, "2L:姓名", "3L:记录（数据 · 记录键）",
+              "3L:更正内容", "3L:依据", "1L:状态");
+    for (size_t i = 0; i < r->correction_count; i++) {
+        const hd_dossier_correction *c = &r->corrections[i];
+        const hd_feed *feed = hd_feed_find(c->feed);
+        hd_buf key;
+        const char *what, *rec;
+        hd_buf_init(&key, 4096);
+        rp_correction_key(&key, c, full);
+        if (hd_buf_error(&key))
+            d->err = hd_buf_error(&key);
+        rec = fmt(d, "%s（%s） · %s", c->feed, feed ? rp_feed_zh(feed) : "",
+                  key.ptr);
+        hd_buf_release(&key);
+        if (c->field)
+            what = fmt(d, "%s 由 %s 改为 %s", c->field,
+                       c->original && c->original[0] ? c->original : "空",
+                       c->value[0] ? c->value : "空");
+        else
+            what = "该记录不计入";
+        row(d, t, name_of(app, rp_correction_member(app, c)), rec, what,
+            c->evidence, c->applied ? "已更正" : "未找到记录");
+    }
+}
+
 int rp_doc_build(rp_doc *d, const hd_result *r, const hd_application *app,
                  const hd_report_options *opt)
 {
@@ -574,6 +618,7 @@ int rp_doc_build(rp_doc *d, const hd_result *r, const hd_application *app,
         assets(d, r, app, full);
         expenditure(d, r, app, full);
         tests(d, r);
+        corrections(d, r, app, full);
     }
     findings(d, r, app, full);
     conclusion(d, r, opt);

@@ -301,6 +301,47 @@ int rp_record_key(hd_buf *out, const hd_dossier_record *rec, bool full)
     return hd_buf_error(out);
 }
 
+int rp_correction_key(hd_buf *out, const hd_dossier_correction *c, bool full)
+{
+    const hd_feed *feed = hd_feed_find(c->feed);
+    const char *p = c->record_key;
+    int k = 0;
+
+    /* The key's parts follow the feed's key columns in order; a part
+     * that is a pid is masked. */
+    for (int col = 0; feed && col < feed->column_count && *p; col++) {
+        const char *bar;
+        size_t len;
+        if (!feed->columns[col].key)
+            continue;
+        bar = strchr(p, '|');
+        len = bar ? (size_t)(bar - p) : strlen(p);
+        if (k++)
+            hd_buf_putc(out, '|');
+        if (feed->columns[col].type == HD_TYPE_PID && len == HD_PID_LEN) {
+            char pid[HD_PID_LEN + 1], shown[HD_PID_LEN + 1];
+            memcpy(pid, p, len);
+            pid[len] = '\0';
+            hd_buf_puts(out, rp_pid(shown, pid, full));
+        } else {
+            hd_buf_append(out, p, len);
+        }
+        p += len + (bar != NULL);
+    }
+    if (!feed) /* not a feed of ours: shown as given, pids and all */
+        hd_buf_puts(out, full ? c->record_key : "");
+    return hd_buf_error(out);
+}
+
+int rp_correction_member(const hd_application *app,
+                         const hd_dossier_correction *c)
+{
+    for (int m = 0; app && c->pid && m < app->member_count; m++)
+        if (!strcmp(app->members[m].pid, c->pid))
+            return m;
+    return -1;
+}
+
 int rp_record_value(hd_buf *out, const hd_dossier_record *rec,
                     const char *column)
 {

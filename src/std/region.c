@@ -162,3 +162,16 @@ bool hd_region_code_valid(const char *code, size_t len)
         return false;
     return true;
 }
+
+bool hd_region_covers(const char *jurisdiction, const char *region)
+{
+    if (!jurisdiction || !region ||
+        !hd_region_code_valid(jurisdiction, strlen(jurisdiction)) ||
+        !hd_region_code_valid(region, strlen(region)))
+        return false;
+    if (!strcmp(jurisdiction + 2, "0000"))
+        return !memcmp(jurisdiction, region, 2);
+    if (!strcmp(jurisdiction + 4, "00"))
+        return !memcmp(jurisdiction, region, 4);
+    return !strcmp(jurisdiction, region);
+}

@@ -115,6 +115,8 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
     hd_audit_entry entry = {
         .at = env->now,
         .actor = env->actor ? env->actor : "unknown",
+        .role = env->role,
+        .region = env->region,
         .action = action,
         .case_no = app->application_no,
         .persons = persons,
@@ -134,6 +136,30 @@ int hd__verify_record(const hd_verify_env *env, const hd_dossier *d,
     /* A report replays a verification already recorded. */
     if (rc == 0 && strcmp(action, "report"))
         rc = hd_casestore_verification_add(env->cs, &row, err);
+    return rc;
+}
+
+int hd_gate_check_stored(hd_dossier *d, hd_casestore *cs,
+                         const hd_application *app, char relied_ids[][64],
+                         hd_error *err)
+{
+    consent_ctx consents = {NULL, 0, 0, err};
+    int relied[HD_MAX_MEMBERS];
+    int rc = 0;
+
+    hd_dossier_reset(d, app);
+    for (int m = 0; rc == 0 && m < app->member_count; m++)
+        rc = hd_casestore_consents(cs, app->members[m].pid, take_consent,
+                                   &consents, err);
+    if (rc >= 0) {
+        rc = 0;
+        hd_gate_check(d, consents.auths, consents.count, relied);
+        for (int m = 0; m < app->member_count; m++)
+            snprintf(relied_ids[m], 64, "%s",
+                     relied[m] >= 0 ? consents.auths[relied[m]].authorization_id
+                                    : "");
+    }
+    hd_free(consents.auths);
     return rc;
 }
 
@@ -175,12 +201,22 @@ int hd_verify_case(hd_result *out, hd_dossier *d, const hd_verify_env *env,
                                         hd_verify_feed_mask(), NULL, err);
         if (rc == 0 && d->authorized)
             rc = hd__dossier_add_spouses(d, env, NULL, NULL, err);
+        /* A case's corrections overlay what was read (docs/cases.md). */
+        if (rc == 0 && d->authorized)
+            rc = hd_dossier_apply_corrections(d, env->corrections,
+                                              env->correction_count, err);
         if (rc)
             goto out;
     }
     rc = hd_verify(out, d, has_params ? &params : NULL, err);
     if (rc || !env->record)
         goto out;
+    if (env->in_caller_txn) {
+        rc = hd__verify_record(env, d, out, relied_ids,
+                               env->action ? env->action : "verify", &scratch,
+                               err);
+        goto out;
+    }
     rc = hd_casestore_begin(env->cs, err);
     if (rc == 0)
         rc = hd__verify_record(env, d, out, relied_ids,

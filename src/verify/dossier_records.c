@@ -25,6 +25,8 @@ void hd_dossier_reset(hd_dossier *d, const hd_application *app)
     d->missing_count = 0;
     d->record_count = 0;
     memset(d->feeds, 0, sizeof(d->feeds));
+    d->corrections = NULL;
+    d->correction_count = 0;
     hd_arena_reset(&d->arena);
 }
 
@@ -109,6 +111,7 @@ int hd_dossier_add(hd_dossier *d, int member, const hd_row *row,
     rec->feed = feed;
     rec->member = member;
     rec->delivery_seq = delivery_seq;
+    rec->correction = NULL;
     rec->delivery_id = copy_delivery_id(d, delivery_id);
     if (delivery_id && !rec->delivery_id)
         return hd_error_set(err, HD_ENOMEM, "out of memory");

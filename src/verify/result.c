@@ -30,6 +30,8 @@ void hd_result_reset(hd_result *r)
     r->error_field[0] = '\0';
     r->error_reason[0] = '\0';
     r->missing_count = 0;
+    r->corrections = NULL;
+    r->correction_count = 0;
     r->has_params = false;
     r->window_first = 0;
     r->member_count = 0;

@@ -130,6 +130,8 @@ int hd_verify(hd_result *out, const hd_dossier *dossier,
     fill_members(out, dossier);
     /* The deliveries read, for the report's as_of dates. */
     memcpy(out->feeds, dossier->feeds, sizeof(out->feeds));
+    out->corrections = dossier->corrections;
+    out->correction_count = dossier->correction_count;
     if (params) {
         out->params = *params;
         out->has_params = true;

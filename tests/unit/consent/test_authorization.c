@@ -522,6 +522,54 @@ static void rows_round_trip(void **state)
     hd_authorization_doc_release(&doc);
 }
 
+/* Who may sign: the person, a guardian for a minor, or a guardian of an
+ * adult without capacity when the record says so; never a minor. */
+static int signer_check(const char *pid, const char *signer, const char *extra,
+                        hd_error *err)
+{
+    hd_authorization_doc doc;
+    char json[1024];
+    int rc;
+
+    snprintf(json, sizeof(json),
+             "{\"authorization_id\":\"AUTH-2\",\"pid\":\"%s\","
+             "\"signed_by\":\"%s\",\"purpose\":[\"dibao\"],"
+             "\"scope\":[\"*\"],\"valid_from\":\"2026-11-20\","
+             "\"valid_until\":\"2027-11-19\",\"issued_by\":\"330106\"%s}",
+             pid, signer, extra);
+    hd_authorization_doc_init(&doc);
+    assert_int_equal(parse(&doc, json, err), 0);
+    rc = hd_authorization_check_signer(&doc, err);
+    hd_authorization_doc_release(&doc);
+    return rc;
+}
+
+static void signers(void **state)
+{
+    char child[19], adult[19], turns_18[19];
+    hd_error err;
+
+    (void)state;
+    pid_of(child, "33010620150101123");    /* 11 on valid_from */
+    pid_of(turns_18, "33010620081120123"); /* 18 on valid_from exactly */
+    pid_of(adult, "33010619800101123");
+    assert_int_equal(signer_check(adult, adult, "", &err), 0);
+    assert_int_equal(signer_check(child, adult, "", &err), 0);
+    assert_int_equal(signer_check(turns_18, turns_18, "", &err), 0);
+    assert_int_equal(signer_check(child, child, "", &err), HD_EDATA);
+    assert_string_equal(err.field, "signed_by");
+    assert_non_null(strstr(err.msg, "under 18"));
+    assert_int_equal(signer_check(adult, child, "", &err), HD_EDATA);
+    assert_int_equal(signer_check(adult, pid_b, "", &err), HD_EDATA);
+    assert_non_null(strstr(err.msg, "no_capacity"));
+    assert_int_equal(
+        signer_check(adult, pid_b, ",\"guardian_basis\":\"no_capacity\"", &err),
+        0);
+    assert_int_equal(
+        signer_check(adult, pid_b, ",\"guardian_basis\":\"other\"", &err),
+        HD_EDATA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +583,7 @@ int main(void)
         cmocka_unit_test(covers_both_ends_inclusive),
         cmocka_unit_test(covers_scope_lists),
         cmocka_unit_test(rows_round_trip),
+        cmocka_unit_test(signers),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -444,14 +444,17 @@ static void level_entry(char *buf, size_t cap, const char *header, int level)
              "enterprise_capital_limit = %d\n"
              "earned_income_disregard = %d\n"
              "excluded_categories = %s\n"
-             "old_age = %d\n",
+             "old_age = %d\n"
+             "report_days = %d\n"
+             "decision_days = %d\n"
+             "objection_days = %d\n",
              header, level, 1000 + level, 2000 + level, level, level,
              10 + level, 20 + level, 30 + level, level, 40 + level, 50 + level,
              60 + level,
              level == 1   ? "wage"
              : level == 2 ? "labor"
                           : "royalty",
-             50 + level);
+             50 + level, 10 + level, 20 + level, level);
 }
 
 static void check_level(const hd_params *ps, int id, int level)
@@ -485,6 +488,8 @@ static void test_inheritance_every_parameter(void **state)
             check_level(&ps, id, 1);
         assert_int_equal(ps.v.dibao_standard_fen, 100100);
         assert_int_equal(ps.v.old_age, 51);
+        assert_int_equal(ps.v.report_days, 11);
+        assert_int_equal(ps.v.objection_days, 1);
         /* A sibling county inherits everything from the city. */
         resolve_ok(&ps, p, "330102", "2025-01-01");
         for (int id = 0; id < HD_PARAM_COUNT_; id++)
@@ -750,6 +755,11 @@ static void gen_to_values(hd_param_values *out, const hd_gen_params *g)
     out->earned_income_disregard_fen = g->earned_income_disregard_fen;
     out->excluded_categories = g->excluded_categories;
     out->old_age = g->old_age;
+    /* The generator sets no workflow deadlines: the national defaults
+     * of docs/policy.md. */
+    out->report_days = 10;
+    out->decision_days = 10;
+    out->objection_days = 5;
 }
 
 static gen_world world;

@@ -1,0 +1,176 @@
+"""One case through every state of the workflow, each step made by the
+role that does it in a verification centre: a clerk registers the
+application with its members' authorizations, a verifier verifies it and
+the report is downloaded, the family objects through the clerk, the
+verifier corrects the disputed item and verifies again, an approver
+decides and archives. Every step must show in the case's history and in
+the audit trail, and the audit chain must verify."""
+
+import subprocess
+import sys
+
+from hedui_api import Checks, Fixture
+
+REGION = "230103"  # a county of Harbin
+
+
+def main(argv):
+    fx = Fixture(argv)
+    c = Checks()
+    staff = fx.staff
+    staff.add("clerk1", "clerk", REGION)
+    staff.add("verifier1", "verifier", REGION)
+    staff.add("approver1", "approver", REGION)
+    staff.add("auditor1", "auditor", "230000")
+    svc = fx.service()
+    try:
+        walk(fx, c, svc)
+    finally:
+        fx.close()
+    return c.done()
+
+
+def case_of(c, reply, what, state):
+    c.status(reply, (200, 201), what)
+    body = reply.json() if reply.status < 300 else {}
+    c.check(body.get("state") == state, what + ": state",
+            "want %s, got %s" % (state, body.get("state")))
+    return body
+
+
+def walk(fx, c, svc):
+    staff = fx.staff
+    clerk = staff.token(svc, "clerk1")
+    verifier = staff.token(svc, "verifier1")
+    approver = staff.token(svc, "approver1")
+    app = fx.pop.take(REGION)
+    no = app["application_no"]
+    truth = fx.pop.truth[no]
+    auths = fx.pop.authorizations(app)
+
+    # 1. The clerk registers it; with every member's authorization it is
+    # authorized at once.
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": app, "authorizations": auths,
+        "reason": "申请人到窗口提交申请"}, token=clerk)
+    case = case_of(c, r, "register", "authorized"
+                   if truth["conclusion"] != "unauthorized" else "registered")
+    c.check(case.get("case_no") == no, "register: case number")
+    c.check(all("*" in m.get("pid", "*") for m in case.get("members", [])),
+            "register: member IDs are masked", str(case.get("members")))
+    c.check(case.get("report_due"), "register: report due date")
+
+    # 2. The verifier verifies it: the report is issued.
+    r = svc.request("POST", "/api/v1/cases/%s/verify" % no,
+                    {"reason": "受理后核对"}, token=verifier)
+    case = case_of(c, r, "verify", "verified")
+    c.check(case.get("conclusion") == truth["conclusion"],
+            "verify: conclusion as the truth",
+            "%s vs %s" % (case.get("conclusion"), truth["conclusion"]))
+    c.check(case.get("decision_due") and case.get("objection_until"),
+            "verify: decision due date and objection window")
+
+    # 3. The report, downloaded in each format.
+    for fmt, ctype, magic in (("pdf", "application/pdf", b"%PDF"),
+                              ("html", "text/html", b"<!DOCTYPE html"),
+                              ("xlsx", "application/vnd.openxmlformats",
+                               b"PK"),
+                              ("json", "application/json", b"{")):
+        r = svc.request("GET", "/api/v1/cases/%s/report?format=%s" %
+                        (no, fmt), token=verifier)
+        c.status(r, 200, "report " + fmt)
+        c.check(r.headers.get("Content-Type", "").startswith(ctype),
+                "report %s: type" % fmt, r.headers.get("Content-Type"))
+        c.check(r.body.startswith(magic), "report %s: content" % fmt)
+    report = svc.request("GET", "/api/v1/cases/%s/report" % no,
+                         token=verifier).json()
+    for m in app["members"]:
+        c.check(m["pid"] not in json_text(report),
+                "report: no full citizen ID")
+
+    # 4. The family objects to one of the report's items, through the clerk.
+    source = pick_source(report)
+    r = svc.request("POST", "/api/v1/cases/%s/objection" % no, {
+        "item": "%s %s" % (source["feed"], source["key"]) if source
+        else "收入",
+        "reason": "申请人称该收入已停发"}, token=clerk)
+    case_of(c, r, "object", "objected")
+
+    # 5. The verifier corrects the item, with the evidence, and verifies
+    # again: the report shows the correction.
+    r = svc.request("POST", "/api/v1/cases/%s/corrections" % no, {
+        "corrections": [correction_for(app, source)],
+        "reason": "核实后更正"}, token=verifier)
+    case = case_of(c, r, "correct", "corrected")
+    c.check(len(case.get("corrections", [])) == 1, "correct: listed")
+    r = svc.request("POST", "/api/v1/cases/%s/verify" % no,
+                    {"reason": "更正后重新核对"}, token=verifier)
+    case_of(c, r, "re-verify", "verified")
+    report = svc.request("GET", "/api/v1/cases/%s/report" % no,
+                         token=verifier).json()
+    c.check("更正" in json_text(report) or report.get("corrections"),
+            "re-verify: the report shows the correction")
+
+    # 6. The approver decides, then archives.
+    r = svc.request("POST", "/api/v1/cases/%s/decision" % no, {
+        "decision": "approved" if case.get("conclusion") == "meets"
+        else "rejected", "reason": "经审核确认"}, token=approver)
+    case_of(c, r, "decide", "decided")
+    r = svc.request("POST", "/api/v1/cases/%s/archive" % no,
+                    {"reason": "办结归档"}, token=approver)
+    case = case_of(c, r, "archive", "archived")
+
+    # Every step in the history, by whom, in which role.
+    steps = [(e.get("action"), e.get("username"), e.get("role"))
+             for e in case.get("events", [])]
+    want = [("register", "clerk1", "clerk")]
+    if truth["conclusion"] != "unauthorized":
+        want.append(("authorize", "clerk1", "clerk"))
+    want += [("verify", "verifier1", "verifier"),
+             ("object", "clerk1", "clerk"),
+             ("correct", "verifier1", "verifier"),
+             ("verify", "verifier1", "verifier"),
+             ("decide", "approver1", "approver"),
+             ("archive", "approver1", "approver")]
+    c.check(steps == want, "history", "\n got %s\nwant %s" % (steps, want))
+
+    # ... and in the audit trail, which the auditor searches by case.
+    auditor = staff.token(svc, "auditor1")
+    r = svc.request("GET", "/api/v1/audit?case_no=%s&page_size=200" % no,
+                    token=auditor)
+    c.status(r, 200, "audit search")
+    actions = [e.get("action") for e in r.json().get("entries", [])]
+    for a in ("case.register", "case.verify", "report.view", "case.object",
+              "case.correct", "case.decide", "case.archive"):
+        c.check(any(x == a for x in actions), "audit has " + a, str(actions))
+    r = svc.request("GET", "/api/v1/audit/verify", token=auditor)
+    c.status(r, 200, "audit verify")
+    c.check(r.json().get("intact") is True, "audit chain intact", repr(r))
+    out = subprocess.run([fx.hedui] + fx.db_args + ["audit", "verify"],
+                         capture_output=True, text=True)
+    c.check(out.returncode == 0, "hedui audit verify", out.stdout + out.stderr)
+
+
+def json_text(obj):
+    import json
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def pick_source(report):
+    """An income record of the report, the item the family disputes."""
+    for s in report.get("sources", []):
+        if s.get("figure") == "income" and s.get("member", -1) >= 0:
+            return s
+    return (report.get("sources") or [None])[0]
+
+
+def correction_for(app, source):
+    """The verifier's correction of the disputed record: it does not
+    count, as the evidence shows."""
+    return {"pid": app["members"][source["member"]]["pid"],
+            "feed": source["feed"], "record_key": source["key"],
+            "value": None, "evidence": "单位出具的停薪证明（2026-11-02）"}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

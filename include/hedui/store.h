@@ -678,10 +678,77 @@ int hd_casestore_session_end(hd_casestore *cs, const char *token_hash,
 int hd_casestore_session_prune(hd_casestore *cs, int64_t created_before,
                                int64_t *count_out, hd_error *err);
 
-/* ------------------------------------------------------------- the audit chain
- */
+/* ---------------------------------------------------------- the audit chain */
 
-/* (src/store/audit_chain.c) */
+/*
+ * (src/store/audit_chain.c) Every entry added is chained: seq numbers
+ * entries 1, 2, ... without gaps, prev_hash is the entry_hash of the
+ * entry before it (64 zeros for seq 1), and entry_hash is a keyed
+ * BLAKE2b-256 (the audit key) over the canonical encoding of seq,
+ * prev_hash and the entry's fields (docs/audit.md), as 64 lower-case hex
+ * digits. The chain's head is read once per transaction (on PostgreSQL
+ * under an advisory lock that serialises appenders) and kept on the
+ * handle until the transaction ends; an entry added outside a
+ * transaction is written in one of its own. Adding without a key set is
+ * HD_EINVAL.
+ */
+#define HD_AUDIT_HASH_HEX 65 /* 64 hex digits and a NUL */
+
+/* The hash an entry at `seq` after `prev_hash` must carry. prev_hash is
+ * hashed as the text it is (NULL distinct from ""), so that a stored
+ * entry can be checked whatever was written into it. */
+void hd_casestore_audit_hash(char out[HD_AUDIT_HASH_HEX], const uint8_t key[32],
+                             int64_t seq, const char *prev_hash,
+                             const hd_audit_entry *entry);
+
+/* An entry as stored, with its chain columns (NULL in entries written
+ * before the chain, schema 2: then seq is 0). Borrowed during the call. */
+typedef struct hd_audit_row {
+    int64_t id;
+    int64_t seq;
+    const char *prev_hash;
+    const char *entry_hash;
+    hd_audit_entry entry;
+} hd_audit_row;
+
+typedef int (*hd_audit_row_fn)(const hd_audit_row *row, void *payload);
+
+/* The chained entries in seq order (then id), read in bounded memory
+ * (a cursor on PostgreSQL); fn returns non-zero to stop. */
+int hd_casestore_audit_chain(hd_casestore *cs, hd_audit_row_fn fn,
+                             void *payload, hd_error *err);
+/* The chained entries whose entry_hash is `entry_hash` (a scan: for the
+ * few lookups a verification makes when entries are out of place). */
+int hd_casestore_audit_by_hash(hd_casestore *cs, const char *entry_hash,
+                               hd_audit_row_fn fn, void *payload,
+                               hd_error *err);
+/* Entries without a seq: *count_out gets how many there are, and fn
+ * (may be NULL) is called for those written after the first chained
+ * entry (a higher id), which no writer of this version makes. */
+int hd_casestore_audit_unchained(hd_casestore *cs, int64_t *count_out,
+                                 hd_audit_row_fn fn, void *payload,
+                                 hd_error *err);
+
+/*
+ * Search (the auditors' trail): entries matching every field set in
+ * `filter` (NULL or 0: any), newest first (seq descending, then id),
+ * skipping `offset` and giving at most `limit`. *total_out (may be NULL)
+ * gets how many match in all. `person_hash` is a keyed hash as the
+ * entries hold it (hd_audit_person_hash), never a citizen ID; from/to
+ * are seconds since 1970, inclusive.
+ */
+typedef struct hd_audit_filter {
+    const char *person_hash;
+    const char *actor;
+    const char *case_no;
+    const char *action;
+    int64_t from; /* 0: no lower bound */
+    int64_t to;   /* 0: no upper bound */
+} hd_audit_filter;
+
+int hd_casestore_audit_search(hd_casestore *cs, const hd_audit_filter *filter,
+                              int64_t offset, int64_t limit, int64_t *total_out,
+                              hd_audit_row_fn fn, void *payload, hd_error *err);
 
 /* -------------------------------------- cases, corrections, batches */
 

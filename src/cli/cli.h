@@ -80,5 +80,6 @@ int hd_cmd_apply(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_feeds(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_serve(const hd_cli_globals *globals, int argc, char **argv);
 int hd_cmd_user(const hd_cli_globals *globals, int argc, char **argv);
+int hd_cmd_audit(const hd_cli_globals *globals, int argc, char **argv);
 
 #endif

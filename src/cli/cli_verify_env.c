@@ -13,6 +13,7 @@ int hd_cli_verify_open(hd_cli_verify *v, const hd_cli_globals *globals,
     char feeds_buf[4096], key_buf[4096];
     const char *key_path = hd_cli_key_path(globals, key_buf, sizeof(key_buf));
     hd_node_key key;
+    uint8_t audit_key[32];
     bool created;
     int rc;
 
@@ -37,6 +38,11 @@ int hd_cli_verify_open(hd_cli_verify *v, const hd_cli_globals *globals,
     /* The audit log names persons by a hash keyed with a key derived from
      * the node's secret: stable for this node, useless to anyone else. */
     hd_node_key_derive(v->env.person_key, &key, "hedui audit person key");
+    /* Every entry a verification or a report writes is chained with a
+     * key of its own, derived likewise. */
+    hd_node_key_derive(audit_key, &key, "hedui audit chain key");
+    hd_casestore_set_audit_key(hd_ingest_casestore(v->ing), audit_key);
+    sodium_memzero(audit_key, sizeof(audit_key));
     hd_node_key_wipe(&key);
     v->env.fs = hd_ingest_feedstore(v->ing);
     v->env.cs = hd_ingest_casestore(v->ing);

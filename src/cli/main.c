@@ -23,6 +23,8 @@ static const hd_cli_command commands[] = {
     {"serve", "run the verification service (HTTP API)", hd_cmd_serve, 0},
     {"user", "add, list, disable staff accounts, set passwords and roles",
      hd_cmd_user, HD_CLI_KEY},
+    {"audit", "verify the audit chain, search the trail", hd_cmd_audit,
+     HD_CLI_KEY},
     {"help", "show this help", NULL, 0},
 };
 

@@ -75,18 +75,29 @@ int hd_casestore_schema_version(hd_casestore *cs)
     return cs->ops->schema_version(cs);
 }
 
+/* The audit chain's head is cached for one transaction only: after it
+ * another writer may append. */
 int hd_casestore_begin(hd_casestore *cs, hd_error *err)
 {
-    return cs->ops->begin(cs, err);
+    int rc = cs->ops->begin(cs, err);
+
+    hd__audit_chain_forget(cs);
+    if (rc == 0)
+        cs->in_txn = true;
+    return rc;
 }
 
 int hd_casestore_commit(hd_casestore *cs, hd_error *err)
 {
+    hd__audit_chain_forget(cs);
+    cs->in_txn = false;
     return cs->ops->commit(cs, err);
 }
 
 void hd_casestore_rollback(hd_casestore *cs)
 {
+    hd__audit_chain_forget(cs);
+    cs->in_txn = false;
     cs->ops->rollback(cs);
 }
 
@@ -290,11 +301,29 @@ int hd_casestore_consents(hd_casestore *cs, const char *pid,
 int hd_casestore_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
                            hd_error *err)
 {
+    int rc;
+
     if (!entry || !entry->actor || !entry->action || !entry->persons ||
         !entry->feeds || !entry->authorizations || !entry->outcome)
         return hd_error_set(err, HD_EINVAL,
                             "case store: incomplete audit entry");
-    return cs->ops->audit_add(cs, entry, err);
+    if (!cs->has_audit_key)
+        return hd_error_set(err, HD_EINVAL,
+                            "case store: no audit chain key set: audit "
+                            "entries cannot be added");
+    if (cs->in_txn)
+        return cs->ops->audit_add(cs, entry, err);
+    /* Alone: in a transaction of its own, so that the head it chains to
+     * is read under the writers' lock and the entry is whole. */
+    rc = hd_casestore_begin(cs, err);
+    if (rc)
+        return rc;
+    rc = cs->ops->audit_add(cs, entry, err);
+    if (rc == 0)
+        rc = hd_casestore_commit(cs, err);
+    if (rc)
+        hd_casestore_rollback(cs);
+    return rc;
 }
 
 int hd_casestore_audit_list(hd_casestore *cs, const char *case_no,

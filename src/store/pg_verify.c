@@ -9,13 +9,14 @@
 
 static const char copy_audit[] =
     "COPY audit_log (at, actor, action, case_no, persons, feeds, "
-    "authorizations, outcome) FROM STDIN";
+    "authorizations, outcome, role, region, seq, prev_hash, entry_hash) "
+    "FROM STDIN";
 static const char sql_audit_all[] =
     "SELECT id, at, actor, action, case_no, persons, feeds, authorizations, "
-    "outcome FROM audit_log ORDER BY id";
+    "outcome, role, region FROM audit_log ORDER BY id";
 static const char sql_audit_case[] =
     "SELECT id, at, actor, action, case_no, persons, feeds, authorizations, "
-    "outcome FROM audit_log WHERE case_no = $1 ORDER BY id";
+    "outcome, role, region FROM audit_log WHERE case_no = $1 ORDER BY id";
 static const char copy_verification[] =
     "COPY verification (application_no, verified_at, view_seq, "
     "policy_version, conclusion, record) FROM STDIN";
@@ -35,9 +36,17 @@ static void copy_opt_text(hd_buf *b, const char *s)
 int hd__pg_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
                      hd_error *err)
 {
-    hd_buf *b = hd__pg_copy_buffer(cs, copy_audit, err);
+    char prev[HD_AUDIT_HASH_HEX], hash[HD_AUDIT_HASH_HEX];
+    int64_t seq;
+    hd_buf *b;
+    int rc;
 
-    if (!b)
+    /* The head is read (and the chain's lock taken) before the row is
+     * queued: that read sends the rows waiting in the COPY buffers. */
+    rc = hd__audit_chain_next(cs, entry, &seq, prev, hash, err);
+    if (rc)
+        return rc;
+    if (!(b = hd__pg_copy_buffer(cs, copy_audit, err)))
         return HD_EINVAL;
     hd__pg_copy_int(b, entry->at);
     copy_opt_text(b, entry->actor);
@@ -47,7 +56,17 @@ int hd__pg_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
     copy_opt_text(b, entry->feeds);
     copy_opt_text(b, entry->authorizations);
     copy_opt_text(b, entry->outcome);
-    return hd__pg_copy_row_end(cs, b, err);
+    copy_opt_text(b, entry->role);
+    copy_opt_text(b, entry->region);
+    hd__pg_copy_int(b, seq);
+    copy_opt_text(b, prev);
+    copy_opt_text(b, hash);
+    rc = hd__pg_copy_row_end(cs, b, err);
+    /* A row that fails when the buffer is sent fails the transaction,
+     * whose end forgets the head. */
+    if (rc == 0)
+        hd__audit_chain_advance(cs, seq, hash);
+    return rc;
 }
 
 typedef struct audit_walk {
@@ -67,6 +86,8 @@ static int each_audit(const PGresult *res, int r, void *payload)
         .feeds = hd__pg_opt_text(res, r, 6),
         .authorizations = hd__pg_opt_text(res, r, 7),
         .outcome = hd__pg_opt_text(res, r, 8),
+        .role = hd__pg_opt_text(res, r, 9),
+        .region = hd__pg_opt_text(res, r, 10),
     };
     return w->fn(hd__pg_int(res, r, 0), &e, w->payload);
 }

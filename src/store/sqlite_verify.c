@@ -10,13 +10,14 @@
 
 static const char sql_audit_insert[] =
     "INSERT INTO audit_log (at, actor, action, case_no, persons, feeds, "
-    "authorizations, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "authorizations, outcome, role, region, seq, prev_hash, entry_hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char sql_audit_all[] =
     "SELECT id, at, actor, action, case_no, persons, feeds, authorizations, "
-    "outcome FROM audit_log ORDER BY id";
+    "outcome, role, region FROM audit_log ORDER BY id";
 static const char sql_audit_case[] =
     "SELECT id, at, actor, action, case_no, persons, feeds, authorizations, "
-    "outcome FROM audit_log WHERE case_no = ?1 ORDER BY id";
+    "outcome, role, region FROM audit_log WHERE case_no = ?1 ORDER BY id";
 static const char sql_verification_insert[] =
     "INSERT INTO verification (application_no, verified_at, view_seq, "
     "policy_version, conclusion, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -52,9 +53,14 @@ static int insert_done(hd_casestore *cs, sqlite3_stmt *st, int bind_rc,
 int hd__sqlite_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
                          hd_error *err)
 {
+    char prev[HD_AUDIT_HASH_HEX], hash[HD_AUDIT_HASH_HEX];
     sqlite3_stmt *st;
+    int64_t seq;
     int rc;
 
+    rc = hd__audit_chain_next(cs, entry, &seq, prev, hash, err);
+    if (rc)
+        return rc;
     rc = hd__sqlite_stmt(cs, sql_audit_insert, &st, err);
     if (rc)
         return rc;
@@ -66,7 +72,15 @@ int hd__sqlite_audit_add(hd_casestore *cs, const hd_audit_entry *entry,
     rc = rc ? rc : bind_text(st, 6, entry->feeds);
     rc = rc ? rc : bind_text(st, 7, entry->authorizations);
     rc = rc ? rc : bind_text(st, 8, entry->outcome);
-    return insert_done(cs, st, rc, "cannot add an audit entry", err);
+    rc = rc ? rc : bind_text(st, 9, entry->role);
+    rc = rc ? rc : bind_text(st, 10, entry->region);
+    rc = rc ? rc : sqlite3_bind_int64(st, 11, seq);
+    rc = rc ? rc : bind_text(st, 12, prev);
+    rc = rc ? rc : bind_text(st, 13, hash);
+    rc = insert_done(cs, st, rc, "cannot add an audit entry", err);
+    if (rc == 0)
+        hd__audit_chain_advance(cs, seq, hash);
+    return rc;
 }
 
 int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
@@ -93,6 +107,8 @@ int hd__sqlite_audit_list(hd_casestore *cs, const char *case_no,
             .feeds = column_text(st, 6),
             .authorizations = column_text(st, 7),
             .outcome = column_text(st, 8),
+            .role = column_text(st, 9),
+            .region = column_text(st, 10),
         };
         int stop = fn(sqlite3_column_int64(st, 0), &e, payload);
         if (stop) {

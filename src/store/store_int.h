@@ -294,7 +294,28 @@ struct hd_casestore {
     const hd__cs_ops *ops;
     uint8_t audit_key[32]; /* hd_casestore_set_audit_key */
     bool has_audit_key;
+    bool in_txn; /* between hd_casestore_begin and its commit or rollback */
+    /* The audit chain's head as this transaction sees it (audit_chain.c):
+     * read at the transaction's first entry, forgotten when it ends. */
+    bool audit_head_known;
+    int64_t audit_seq;
+    char audit_head[HD_AUDIT_HASH_HEX];
 };
+
+/*
+ * The chain columns of the next audit entry (audit_chain.c), for a
+ * backend's audit_add inside a transaction: *seq_out and prev (the head
+ * as cached, read first if it is not), and hash, the entry's own. Once
+ * the row is written the backend calls hd__audit_chain_advance, which
+ * makes it the head. HD_EINVAL without an audit key.
+ */
+int hd__audit_chain_next(hd_casestore *cs, const hd_audit_entry *entry,
+                         int64_t *seq_out, char prev[HD_AUDIT_HASH_HEX],
+                         char hash[HD_AUDIT_HASH_HEX], hd_error *err);
+void hd__audit_chain_advance(hd_casestore *cs, int64_t seq,
+                             const char hash[HD_AUDIT_HASH_HEX]);
+/* Forget the cached head (the transaction ended). */
+void hd__audit_chain_forget(hd_casestore *cs);
 
 /*
  * The store's later areas (staff, cases, batches, the audit chain) are

@@ -487,7 +487,10 @@ static void audit_and_verifications_round_trip(void **state)
     hd_verification_row v = {0, "C-1", 10, 3, 1, "meets", "{\"r\":1}"};
     audit_seen a = {0};
     char got[256];
+    static const uint8_t key[32] = {7};
     (void)state;
+
+    hd_casestore_set_audit_key(cs, key);
 
     assert_int_equal(hd_casestore_begin(cs, NULL), 0);
     assert_int_equal(hd_casestore_audit_add(cs, &e, NULL), 0);
@@ -511,6 +514,8 @@ static void audit_and_verifications_round_trip(void **state)
     e.outcome = "fails";
     assert_int_equal(hd_casestore_audit_add(cs, &e, NULL), 0);
     hd_casestore_free(cs);
+    /* three entries, chained */
+    assert_int_equal(raw_int("SELECT max(seq) FROM audit_log"), 3);
 
     cs = open_cs();
     memset(&a, 0, sizeof(a));

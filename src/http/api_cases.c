@@ -130,7 +130,7 @@ static int auth_read(auth_in *a, hd_http_req *req, const hd_application *app,
                      json_t *value, const char *field)
 {
     char *text = json_dumps(value, JSON_COMPACT);
-    char name[HD_ERROR_FIELD_MAX];
+    char name[160];
     int rc;
 
     if (!text)
@@ -234,7 +234,7 @@ int hd__api_cases_register(hd_http_req *req)
                           "the application cannot be registered: %s",
                           app.error_reason);
     if (rc == HD_EDATA || app.refused) {
-        char name[HD_ERROR_FIELD_MAX];
+        char name[160];
         snprintf(name, sizeof(name), "application.%s",
                  app.refused ? app.error_field : req->err.field);
         hd_error_at(&req->err, NULL, 0, 0, name);
@@ -243,7 +243,7 @@ int hd__api_cases_register(hd_http_req *req)
     if (rc || (rc = hd__api_covers(req, app.region, "the application")))
         goto out;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char field[32];
+        char field[48];
         snprintf(field, sizeof(field), "authorizations[%zu]", i);
         rc = auth_read(&auths[i], req, &app, json_array_get(list, i), field);
     }
@@ -275,7 +275,7 @@ int hd__api_cases_register(hd_http_req *req)
                      "application %s is already recorded with other content",
                      app.application_no);
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        char field[32];
+        char field[48];
         snprintf(field, sizeof(field), "authorizations[%zu]", i);
         rc = auth_put(&auths[i], req, field);
     }

@@ -134,7 +134,7 @@ static int do_correct(hd_case_row *out, const hd_cases_env *env,
         json_t *c = json_array_get(list, i);
         if ((rc = hd_http_fields_check(c, correction_fields, 6,
                                        &req->err)) != 0) {
-            char name[HD_ERROR_FIELD_MAX];
+            char name[160];
             snprintf(name, sizeof(name), "corrections[%zu]%s%s", i,
                      req->err.field[0] ? "." : "", req->err.field);
             hd_error_at(&req->err, NULL, 0, 0, name);

@@ -77,11 +77,12 @@ static int h_note(hd_http_req *req)
 }
 
 static const hd_http_route routes[] = {
-    {"GET", "/api/v1/cases/{case_no}", h_case, ROLE_CLERK | ROLE_AUDITOR},
-    {"GET", "/api/v1/open/{case_no}", h_missing, HD_HTTP_AUTH_NONE},
-    {"GET", "/api/v1/broken", h_broken, HD_HTTP_AUTH_NONE},
-    {"POST", "/api/v1/notes", h_note, HD_HTTP_AUTH_NONE},
-    {"DELETE", "/api/v1/audit", h_case, ROLE_AUDITOR},
+    {"GET", "/api/v1/cases/{case_no}", h_case, ROLE_CLERK | ROLE_AUDITOR,
+     false},
+    {"GET", "/api/v1/open/{case_no}", h_missing, HD_HTTP_AUTH_NONE, false},
+    {"GET", "/api/v1/broken", h_broken, HD_HTTP_AUTH_NONE, false},
+    {"POST", "/api/v1/notes", h_note, HD_HTTP_AUTH_NONE, false},
+    {"DELETE", "/api/v1/audit", h_case, ROLE_AUDITOR, false},
 };
 
 /* "Bearer clerk-token" is the clerk Wang; anything else is refused. */

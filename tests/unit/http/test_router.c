@@ -33,11 +33,13 @@ static int h_delete_event(hd_http_req *req)
 }
 
 static const hd_http_route table[] = {
-    {"GET", "/api/v1/cases", h_list, HD_HTTP_AUTH_ANY},
-    {"POST", "/api/v1/cases", h_create, 1},
-    {"GET", "/api/v1/cases/{case_no}", h_get, HD_HTTP_AUTH_ANY},
-    {"GET", "/api/v1/cases/{case_no}/events", h_events, HD_HTTP_AUTH_ANY},
-    {"DELETE", "/api/v1/cases/{case_no}/events/{seq}", h_delete_event, 2},
+    {"GET", "/api/v1/cases", h_list, HD_HTTP_AUTH_ANY, false},
+    {"POST", "/api/v1/cases", h_create, 1, false},
+    {"GET", "/api/v1/cases/{case_no}", h_get, HD_HTTP_AUTH_ANY, false},
+    {"GET", "/api/v1/cases/{case_no}/events", h_events, HD_HTTP_AUTH_ANY,
+     false},
+    {"DELETE", "/api/v1/cases/{case_no}/events/{seq}", h_delete_event, 2,
+     false},
 };
 #define COUNT (sizeof(table) / sizeof(table[0]))
 

@@ -35,15 +35,15 @@
  * ranges are in docs/deploy.md ("Running the service").
  */
 typedef struct hd_http_config {
-    char *path;       /* the configuration file itself */
-    char *listen;     /* "host:port"; the host an IP address */
-    char *port_file;  /* where the bound port is written, or NULL */
-    char *db;         /* case store path or postgresql:// URL */
-    char *feeds;      /* feed store directory */
-    char *key;        /* node key file */
-    char *web_root;   /* static files served under "/", or NULL */
-    char *access_log; /* a file, or "-" for stderr */
-    char *region;     /* this node's 6-digit division code */
+    char *path;         /* the configuration file itself */
+    char *listen;       /* "host:port"; the host an IP address */
+    char *port_file;    /* where the bound port is written, or NULL */
+    char *db;           /* case store path or postgresql:// URL */
+    char *feeds;        /* feed store directory */
+    char *key;          /* node key file */
+    char *web_root;     /* static files served under "/", or NULL */
+    char *access_log;   /* a file, or "-" for stderr */
+    char *region;       /* this node's 6-digit division code */
     char *calendar_dir; /* working-day calendar files; NULL: the shipped */
     char *batch_dir;    /* uploaded batches; NULL: db + ".batches" */
     int64_t threads;

@@ -294,6 +294,9 @@ int hd_casestore_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err);
 int hd_casestore_schema_version(hd_casestore *cs);
 
 int hd_casestore_begin(hd_casestore *cs, hd_error *err);
+/* Is a transaction of hd_casestore_begin open on `cs`? A step that must
+ * be atomic joins the caller's transaction, or makes its own. */
+bool hd_casestore_in_transaction(hd_casestore *cs);
 int hd_casestore_commit(hd_casestore *cs, hd_error *err);
 void hd_casestore_rollback(hd_casestore *cs);
 

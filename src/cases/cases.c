@@ -295,11 +295,16 @@ static int commit_step(hd_case_row *c, int64_t expected,
     int rc;
 
     snprintf(action, sizeof(action), "case.%s", action_names[st->action]);
+    bool own = false;
     if ((st->detail && !detail) || !persons) {
         rc = hd_error_set(err, HD_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = hd_casestore_begin(env->cs, err)) != 0)
+    /* Inside the caller's transaction when it has one (the service
+     * registers an application, its authorizations and the case as one
+     * write); the caller then commits or rolls back the whole. */
+    own = !hd_casestore_in_transaction(env->cs);
+    if (own && (rc = hd_casestore_begin(env->cs, err)) != 0)
         goto out;
     if (st->write)
         rc = st->write(st->payload, c, err);
@@ -337,11 +342,11 @@ static int commit_step(hd_case_row *c, int64_t expected,
         };
         rc = hd_casestore_audit_add(env->cs, &a, err);
     }
-    if (rc == 0)
+    if (rc == 0 && own)
         rc = hd_casestore_commit(env->cs, err);
-    if (rc)
+    if (rc && own)
         hd_casestore_rollback(env->cs);
-    else
+    else if (rc == 0)
         c->version = st->action == HD_CASE_REGISTER ? 1 : expected + 1;
 out:
     free(detail);

@@ -39,10 +39,9 @@ int hd_http_api_open(hd_http_api **out, hd_http_server *srv,
     pthread_mutex_init(&api->policy_lock, NULL);
     pthread_mutex_init(&api->worker_lock, NULL);
     pthread_cond_init(&api->worker_wake, NULL);
-    rc = hd_calendar_load(&api->calendar,
-                          cfg->calendar_dir ? cfg->calendar_dir
-                                            : HEDUI_CALENDAR_DIR,
-                          err);
+    rc = hd_calendar_load(
+        &api->calendar,
+        cfg->calendar_dir ? cfg->calendar_dir : HEDUI_CALENDAR_DIR, err);
     if (rc == 0)
         rc = hd__api_worker_start(api, err);
     if (rc) {
@@ -129,8 +128,8 @@ static void policy_unref(hd__api_policy *p)
 }
 
 /* Load version `version` as the current one (under the lock). */
-static void policy_install(hd_http_api *api, hd_casestore *cs,
-                           int64_t version, hd_error *err)
+static void policy_install(hd_http_api *api, hd_casestore *cs, int64_t version,
+                           hd_error *err)
 {
     hd__api_policy *p = hd_calloc(1, sizeof(*p));
 
@@ -155,8 +154,8 @@ hd__api_policy *hd__api_policy_get(hd_http_req *req)
 
     pthread_mutex_lock(&api->policy_lock);
     if (!api->policy || now - api->policy_checked_at >= POLICY_RECHECK_S) {
-        if (hd_casestore_policy_get(req->cs, &content, &latest, 0,
-                                    &req->err) == 0) {
+        if (hd_casestore_policy_get(req->cs, &content, &latest, 0, &req->err) ==
+            0) {
             hd_free(content);
             api->policy_checked_at = now;
             if (!api->policy || latest != api->policy->version)
@@ -205,14 +204,13 @@ void hd__api_cases_env(hd_cases_env *env, hd_http_req *req,
 
 json_t *hd__api_user_json(const hd_staff_user *u)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I}",
-                     "username", u->username, "display_name",
-                     u->display_name, "role", hd_role_name(u->role),
-                     "role_zh", hd_role_title(u->role), "region", u->region,
-                     "disabled", u->disabled, "totp", u->has_totp,
-                     "locked_until", (json_int_t)u->locked_until,
-                     "created_at", (json_int_t)u->created_at, "updated_at",
-                     (json_int_t)u->updated_at);
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:I}", "username",
+        u->username, "display_name", u->display_name, "role",
+        hd_role_name(u->role), "role_zh", hd_role_title(u->role), "region",
+        u->region, "disabled", u->disabled, "totp", u->has_totp, "locked_until",
+        (json_int_t)u->locked_until, "created_at", (json_int_t)u->created_at,
+        "updated_at", (json_int_t)u->updated_at);
 }
 
 const char *hd__api_mask_pid(char out[19], const char *pid)

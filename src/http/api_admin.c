@@ -23,12 +23,12 @@ static int add_log(const hd_ingest_log *log, void *payload)
     for (int i = 0; feeds && i < log->feed_count; i++) {
         const hd_ingest_feed_log *f = &log->feeds[i];
         json_array_append_new(
-            feeds, json_pack("{s:s, s:I, s:I, s:I, s:I}", "feed",
-                             f->feed->name, "rows_in_file",
-                             (json_int_t)f->rows_in_file, "rows_loaded",
-                             (json_int_t)f->rows_loaded, "rows_quarantined",
-                             (json_int_t)f->rows_quarantined, "rows_live",
-                             (json_int_t)f->rows_live));
+            feeds,
+            json_pack("{s:s, s:I, s:I, s:I, s:I}", "feed", f->feed->name,
+                      "rows_in_file", (json_int_t)f->rows_in_file,
+                      "rows_loaded", (json_int_t)f->rows_loaded,
+                      "rows_quarantined", (json_int_t)f->rows_quarantined,
+                      "rows_live", (json_int_t)f->rows_live));
     }
     o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:o}", "delivery_id",
                   log->delivery_id, "department", log->department, "as_of",
@@ -56,8 +56,7 @@ int hd__api_deliveries(hd_http_req *req)
         return rc == HD_ENOMEM ? hd_error_set(&req->err, rc, "out of memory")
                                : rc;
     }
-    return hd_http_reply_json(req, 200,
-                              json_pack("{s:o}", "deliveries", list));
+    return hd_http_reply_json(req, 200, json_pack("{s:o}", "deliveries", list));
 }
 
 /* ---------------------------------------------------------- quarantine */
@@ -100,9 +99,9 @@ static int add_row(const hd_quarantine_row *row, void *payload)
         return 0;
     ctx->take--;
     o = json_pack("{s:s, s:I, s:i, s:s?, s:s, s:s, s:s?}", "file", row->file,
-                  "line", (json_int_t)row->line, "column", row->column,
-                  "field", row->field, "reason", hd_reject_name(row->reason),
-                  "detail", row->detail, "raw",
+                  "line", (json_int_t)row->line, "column", row->column, "field",
+                  row->field, "reason", hd_reject_name(row->reason), "detail",
+                  row->detail, "raw",
                   row->raw ? mask_ids(&ctx->req->arena, row->raw) : NULL);
     return !o || json_array_append_new(ctx->rows, o) ? HD_ENOMEM : 0;
 }
@@ -121,29 +120,28 @@ int hd__api_quarantine(hd_http_req *req)
     if (rc == 0) {
         ctx.skip = page.offset;
         ctx.take = page.page_size;
-        rc = hd_casestore_quarantine_list(req->cs, id, add_row, &ctx,
-                                          &req->err);
+        rc =
+            hd_casestore_quarantine_list(req->cs, id, add_row, &ctx, &req->err);
     }
     /* No rows: an accepted delivery without bad rows, or none at all. */
     if (rc == 0 && ctx.total == 0) {
         rc = hd_casestore_delivery_accepted(req->cs, id, &req->err);
-        rc = rc == 1 ? 0
-             : rc == 0
-                 ? hd_error_set(&req->err, HD_ENOTFOUND,
-                                "no delivery %s with rows to show", id)
-                 : rc;
+        rc = rc == 1   ? 0
+             : rc == 0 ? hd_error_set(&req->err, HD_ENOTFOUND,
+                                      "no delivery %s with rows to show", id)
+                       : rc;
     }
     if (rc) {
         json_decref(ctx.rows);
         return rc == HD_ENOMEM ? hd_error_set(&req->err, rc, "out of memory")
                                : rc;
     }
-    return hd_http_reply_json(
-        req, 200,
-        json_pack("{s:s, s:o, s:I, s:I, s:I}", "delivery_id", id, "rows",
-                  ctx.rows, "total", (json_int_t)ctx.total, "page",
-                  (json_int_t)page.page, "page_size",
-                  (json_int_t)page.page_size));
+    return hd_http_reply_json(req, 200,
+                              json_pack("{s:s, s:o, s:I, s:I, s:I}",
+                                        "delivery_id", id, "rows", ctx.rows,
+                                        "total", (json_int_t)ctx.total, "page",
+                                        (json_int_t)page.page, "page_size",
+                                        (json_int_t)page.page_size));
 }
 
 /* -------------------------------------------------------------- policy */
@@ -197,9 +195,8 @@ int hd__api_policy_import(hd_http_req *req)
         hd_policy_free(imported);
         return rc;
     }
-    rc = hd_policy_store_import(&version, req->cs, imported,
-                                source, hd__api_now(req),
-                                &req->err);
+    rc = hd_policy_store_import(&version, req->cs, imported, source,
+                                hd__api_now(req), &req->err);
     snprintf(outcome, sizeof(outcome), "version %lld", (long long)version);
     hd_audit_entry e = {
         .at = hd__api_now(req),

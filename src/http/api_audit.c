@@ -26,9 +26,9 @@ static int add_entry(const hd_audit_row *row, void *payload)
     const hd_audit_entry *e = &row->entry;
     json_t *o = json_pack(
         "{s:I, s:I, s:s, s:s?, s:s?, s:s, s:s?, s:o, s:o, s:o, s:s, s:s}",
-        "seq", (json_int_t)row->seq, "at", (json_int_t)e->at, "actor",
-        e->actor, "role", e->role, "region", e->region, "action", e->action,
-        "case_no", e->case_no, "persons", parse_or_raw(e->persons), "feeds",
+        "seq", (json_int_t)row->seq, "at", (json_int_t)e->at, "actor", e->actor,
+        "role", e->role, "region", e->region, "action", e->action, "case_no",
+        e->case_no, "persons", parse_or_raw(e->persons), "feeds",
         parse_or_raw(e->feeds), "authorizations",
         parse_or_raw(e->authorizations), "outcome", e->outcome, "hash",
         row->entry_hash ? row->entry_hash : "");
@@ -125,18 +125,18 @@ int hd__api_audit_search(hd_http_req *req)
     return hd_http_reply_json(
         req, 200,
         json_pack("{s:o, s:I, s:I, s:I}", "entries", entries, "total",
-                  (json_int_t)total, "page", (json_int_t)page.page,
-                  "page_size", (json_int_t)page.page_size));
+                  (json_int_t)total, "page", (json_int_t)page.page, "page_size",
+                  (json_int_t)page.page_size));
 }
 
 static json_t *problem_json(const hd_audit_problem *p)
 {
     return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "kind",
                      hd_audit_kind_name(p->kind), "seq", (json_int_t)p->seq,
-                     "id", (json_int_t)p->id, "seq_end",
-                     (json_int_t)p->seq_end, "count", (json_int_t)p->count,
-                     "before", (json_int_t)p->before, "after",
-                     (json_int_t)p->after, "detail", p->detail);
+                     "id", (json_int_t)p->id, "seq_end", (json_int_t)p->seq_end,
+                     "count", (json_int_t)p->count, "before",
+                     (json_int_t)p->before, "after", (json_int_t)p->after,
+                     "detail", p->detail);
 }
 
 static void add_problem(const hd_audit_problem *p, void *payload)
@@ -155,8 +155,8 @@ int hd__api_audit_verify(hd_http_req *req)
 
     hd_node_key_derive(key, req->key, "hedui audit chain key");
     if (rc == 0)
-        rc = hd_audit_verify(&rep, req->cs, key, 0, NULL, add_problem,
-                             problems, &req->err);
+        rc = hd_audit_verify(&rep, req->cs, key, 0, NULL, add_problem, problems,
+                             &req->err);
     sodium_memzero(key, sizeof(key));
     if (rc) {
         json_decref(problems);
@@ -166,9 +166,8 @@ int hd__api_audit_verify(hd_http_req *req)
     out = json_pack("{s:b, s:I, s:I, s:{s:I, s:s}, s:I, s:o}", "intact",
                     rep.problems == 0, "entries", (json_int_t)rep.entries,
                     "unchained", (json_int_t)rep.unchained, "head", "seq",
-                    (json_int_t)rep.head_seq, "hash", rep.head_hash,
-                    "problems", (json_int_t)rep.problems, "problem_list",
-                    problems);
+                    (json_int_t)rep.head_seq, "hash", rep.head_hash, "problems",
+                    (json_int_t)rep.problems, "problem_list", problems);
     if (out && rep.has_first)
         json_object_set_new(out, "first", problem_json(&rep.first));
     return out ? hd_http_reply_json(req, 200, out)

@@ -87,14 +87,12 @@ static int record_auth(char *line, void *payload)
     hd_buf_reset(&a->signed_json);
     rc = hd_authorization_parse(&a->doc, line, strlen(line), &e);
     if (rc == 0)
-        rc = hd_authorization_accept(&a->doc,
-                                     hd_http_server_key(r->api->srv), NULL,
-                                     &e);
+        rc = hd_authorization_accept(&a->doc, hd_http_server_key(r->api->srv),
+                                     NULL, &e);
     if (rc == 0)
         rc = hd_authorization_signed_json(&a->signed_json, &a->doc, &e);
     if (rc == 0) {
-        hd_authorization_row(&row, &a->doc, dates, a->signed_json.ptr,
-                             now_s());
+        hd_authorization_row(&row, &a->doc, dates, a->signed_json.ptr, now_s());
         rc = hd_casestore_consent_put(r->cs, &row, &stored, &e);
     }
     if (rc == 0) {
@@ -223,8 +221,7 @@ static int verify_roll(batch_run *r, hd_roll_stats *stats)
         rc = hd_verify_env_prepare(&env, &r->err);
     }
     if (rc == 0)
-        rc = hd_verify_roll(stats, &env, roll_path, out, progress, r,
-                            &r->err);
+        rc = hd_verify_roll(stats, &env, roll_path, out, progress, r, &r->err);
     hd_policy_free(policy);
     return rc;
 }
@@ -258,9 +255,8 @@ static void run(hd_http_api *api, hd_casestore *cs, int64_t id)
                  "authorizations recorded, %lld refused",
                  (long long)stats.families, hd_conclusion_name(0),
                  (long long)c[0], hd_conclusion_name(1), (long long)c[1],
-                 hd_conclusion_name(2), (long long)c[2],
-                 hd_conclusion_name(3), (long long)c[3],
-                 hd_conclusion_name(4), (long long)c[4],
+                 hd_conclusion_name(2), (long long)c[2], hd_conclusion_name(3),
+                 (long long)c[3], hd_conclusion_name(4), (long long)c[4],
                  (long long)r.outside, (long long)stats.bad_lines,
                  (long long)r.auths, (long long)r.auth_errors);
     } else {
@@ -275,8 +271,8 @@ static void run(hd_http_api *api, hd_casestore *cs, int64_t id)
     if (hd_casestore_batch_progress(cs, id, rc ? "failed" : "done",
                                     stats.families, stats.families, message,
                                     now_s(), &e))
-        hd_log(HD_LOG_ERROR, "event=batch_state_lost id=%lld %s",
-               (long long)id, e.msg);
+        hd_log(HD_LOG_ERROR, "event=batch_state_lost id=%lld %s", (long long)id,
+               e.msg);
 }
 
 static void *worker_main(void *arg)
@@ -285,8 +281,7 @@ static void *worker_main(void *arg)
     hd_casestore *cs = NULL;
     hd_error err;
 
-    if (hd_casestore_open_same(&cs, hd_http_server_casestore(api->srv),
-                               &err)) {
+    if (hd_casestore_open_same(&cs, hd_http_server_casestore(api->srv), &err)) {
         hd_log(HD_LOG_ERROR, "event=batch_worker_failed %s", err.msg);
         return NULL;
     }

@@ -88,9 +88,8 @@ static int add_batch(const hd_batch_row *b, void *payload)
     list_ctx *ctx = payload;
     if (!hd_staff_region_covers(ctx->user->region, b->region))
         return 0;
-    return json_array_append_new(ctx->list, batch_json(ctx->api, b))
-               ? HD_ENOMEM
-               : 0;
+    return json_array_append_new(ctx->list, batch_json(ctx->api, b)) ? HD_ENOMEM
+                                                                     : 0;
 }
 
 static const char *const page_params[] = {"page", "page_size"};
@@ -167,8 +166,7 @@ static void remove_dir(const char *dir)
 
 static const hd_http_field upload_fields[] = {
     {"applications", HD_HTTP_STRING, HD_HTTP_REQUIRED | HD_HTTP_MULTILINE, 0},
-    {"authorizations", HD_HTTP_STRING, HD_HTTP_REQUIRED | HD_HTTP_MULTILINE,
-     0},
+    {"authorizations", HD_HTTP_STRING, HD_HTTP_REQUIRED | HD_HTTP_MULTILINE, 0},
 };
 
 int hd__api_batches_add(hd_http_req *req)
@@ -263,8 +261,8 @@ int hd__api_batches_results(hd_http_req *req)
     fclose(f);
     rc = hd_buf_error(&b);
     if (rc == 0)
-        rc = hd_http_reply_bytes(req, 200, "application/x-ndjson", b.ptr,
-                                 b.len);
+        rc =
+            hd_http_reply_bytes(req, 200, "application/x-ndjson", b.ptr, b.len);
     else
         hd_error_set(&req->err, rc, "the results are too large to send");
     hd_buf_release(&b);

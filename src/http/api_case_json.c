@@ -9,11 +9,10 @@
 
 static int add_event(const hd_case_event *ev, void *payload)
 {
-    json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "at",
-                          (json_int_t)ev->at, "username", ev->username, "role",
-                          ev->role, "action", ev->action, "from",
-                          ev->from_state, "to", ev->to_state, "reason",
-                          ev->reason);
+    json_t *e = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "at", (json_int_t)ev->at,
+        "username", ev->username, "role", ev->role, "action", ev->action,
+        "from", ev->from_state, "to", ev->to_state, "reason", ev->reason);
     if (e && ev->detail) {
         json_t *detail = json_loads(ev->detail, 0, NULL);
         if (detail)
@@ -25,12 +24,12 @@ static int add_event(const hd_case_event *ev, void *payload)
 static int add_correction(const hd_case_correction *c, void *payload)
 {
     char masked[19];
-    json_t *e = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I}", "id",
-        (json_int_t)c->id, "pid", hd__api_mask_pid(masked, c->pid), "feed",
-        c->feed, "record_key", c->record_key, "field", c->field, "value",
-        c->value, "evidence", c->evidence, "made_by", c->made_by, "made_at",
-        (json_int_t)c->made_at);
+    json_t *e =
+        json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I}", "id",
+                  (json_int_t)c->id, "pid", hd__api_mask_pid(masked, c->pid),
+                  "feed", c->feed, "record_key", c->record_key, "field",
+                  c->field, "value", c->value, "evidence", c->evidence,
+                  "made_by", c->made_by, "made_at", (json_int_t)c->made_at);
     return !e || json_array_append_new(payload, e) ? HD_ENOMEM : 0;
 }
 
@@ -63,8 +62,7 @@ static json_t *allowed(const hd_http_req *req, const hd_case_row *c)
     for (int a = HD_CASE_AUTHORIZE; out && a < HD_CASE_ACTION_COUNT_; a++)
         if (state >= 0 && hd_case_check(&who, (hd_case_action)a, c->region,
                                         (hd_case_state)state, NULL) == 0)
-            json_array_append_new(out, json_string(
-                                           hd_case_action_name(a)));
+            json_array_append_new(out, json_string(hd_case_action_name(a)));
     return out;
 }
 
@@ -86,8 +84,7 @@ int hd__api_case_json(json_t **out, hd_http_req *req, const hd_case_row *c,
         const hd_member *m = &app->members[i];
         json_t *mj = json_pack("{s:s, s:s, s:s}", "pid",
                                hd__api_mask_pid(masked, m->pid), "name",
-                               m->name ? m->name : "", "relation",
-                               m->relation);
+                               m->name ? m->name : "", "relation", m->relation);
         if (!mj || json_array_append_new(members, mj)) {
             rc = HD_ENOMEM;
             goto out;

@@ -7,6 +7,7 @@
  */
 #include "http/api_int.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,11 +144,20 @@ static int auth_read(auth_in *a, hd_http_req *req, const hd_application *app,
                           app->application_no);
     if (rc == 0)
         rc = hd_authorization_check_signer(&a->doc, &req->err);
+    /* An unsigned record is this office's: it is issued where the clerk
+     * works (a signed one was issued by its node). */
+    if (rc == 0 && !a->doc.signature[0] &&
+        !hd_staff_region_covers(hd__api_user(req)->region,
+                                a->doc.auth.issued_by)) {
+        rc = hd_error_set(&req->err, HD_EDATA,
+                          "issued_by %s is outside your region %s",
+                          a->doc.auth.issued_by, hd__api_user(req)->region);
+        hd_error_at(&req->err, NULL, 0, 0, "issued_by");
+    }
     if (rc == 0)
         rc = hd_authorization_accept(&a->doc, req->key, NULL, &req->err);
     if (rc == 0)
-        rc = hd_authorization_signed_json(&a->signed_json, &a->doc,
-                                          &req->err);
+        rc = hd_authorization_signed_json(&a->signed_json, &a->doc, &req->err);
     if (rc == HD_EDATA) {
         snprintf(name, sizeof(name), "%s%s%s", field,
                  req->err.field[0] ? "." : "", req->err.field);
@@ -190,6 +200,20 @@ static int try_authorize(hd_http_req *req, const hd_cases_env *env,
 
 /* -------------------------------------------------------------- routes */
 
+/* A case number also names the case in URLs and file names: letters,
+ * digits, '-' and '_' only ("330106-2026-000123"). */
+static bool case_no_ok(const char *no)
+{
+    size_t n = strlen(no);
+
+    if (n == 0 || n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)no[i]) && no[i] != '-' && no[i] != '_')
+            return false;
+    return true;
+}
+
 static const hd_http_field register_fields[] = {
     {"application", HD_HTTP_OBJECT, HD_HTTP_REQUIRED, 0},
     {"authorizations", HD_HTTP_ARRAY, HD_HTTP_REQUIRED, AUTHS_MAX},
@@ -217,8 +241,7 @@ int hd__api_cases_register(hd_http_req *req)
     reason = json_string_value(json_object_get(body, "reason"));
     list = json_object_get(body, "authorizations");
     n = json_array_size(list);
-    app_text = json_dumps(json_object_get(body, "application"),
-                          JSON_COMPACT);
+    app_text = json_dumps(json_object_get(body, "application"), JSON_COMPACT);
     auths = hd_calloc(n ? n : 1, sizeof(*auths));
     if (!app_text || !auths) {
         rc = hd_error_set(&req->err, HD_ENOMEM, "out of memory");
@@ -239,6 +262,12 @@ int hd__api_cases_register(hd_http_req *req)
                  app.refused ? app.error_field : req->err.field);
         hd_error_at(&req->err, NULL, 0, 0, name);
         goto out;
+    }
+    if (rc == 0 && !case_no_ok(app.application_no)) {
+        rc = hd_error_set(&req->err, HD_EDATA,
+                          "a case number is 1 to 63 letters, digits, '-' "
+                          "and '_'");
+        hd_error_at(&req->err, NULL, 0, 0, "application.application_no");
     }
     if (rc || (rc = hd__api_covers(req, app.region, "the application")))
         goto out;
@@ -374,9 +403,8 @@ out:
 
 /* ----------------------------------------------------------- case list */
 
-static const char *const list_params[] = {"page",    "page_size", "state",
-                                          "program", "region",    "overdue",
-                                          "q"};
+static const char *const list_params[] = {
+    "page", "page_size", "state", "program", "region", "overdue", "q"};
 
 typedef struct list_ctx {
     json_t *cases;
@@ -446,8 +474,8 @@ int hd__api_cases_list(hd_http_req *req)
     return hd_http_reply_json(
         req, 200,
         json_pack("{s:o, s:I, s:I, s:I}", "cases", ctx.cases, "total",
-                  (json_int_t)total, "page", (json_int_t)page.page,
-                  "page_size", (json_int_t)page.page_size));
+                  (json_int_t)total, "page", (json_int_t)page.page, "page_size",
+                  (json_int_t)page.page_size));
 }
 
 /* --------------------------------------------------------- revocation */
@@ -514,6 +542,5 @@ int hd__api_authorization_revoke(hd_http_req *req)
     if (rc)
         hd_casestore_rollback(req->cs);
     json_decref(body);
-    return rc ? rc
-              : hd_http_reply_bytes(req, 204, "application/json", "", 0);
+    return rc ? rc : hd_http_reply_bytes(req, 204, "application/json", "", 0);
 }

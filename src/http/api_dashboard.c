@@ -35,9 +35,9 @@ static int add_count(const hd_case_count *c, void *payload)
 static int add_overdue(const char *region, int64_t reports, int64_t decisions,
                        void *payload)
 {
-    json_t *o = json_pack("{s:s, s:I, s:I}", "region", region, "reports",
-                          (json_int_t)reports, "decisions",
-                          (json_int_t)decisions);
+    json_t *o =
+        json_pack("{s:s, s:I, s:I}", "region", region, "reports",
+                  (json_int_t)reports, "decisions", (json_int_t)decisions);
     return !o || json_array_append_new(payload, o) ? HD_ENOMEM : 0;
 }
 
@@ -54,9 +54,8 @@ static size_t prefix_len(const char *region)
 int hd__api_dashboard(hd_http_req *req)
 {
     const hd_staff_user *u = hd__api_user(req);
-    static const char *const names[5] = {"by_state", "by_program",
-                                         "by_region", "by_conclusion",
-                                         "by_decision"};
+    static const char *const names[5] = {"by_state", "by_program", "by_region",
+                                         "by_conclusion", "by_decision"};
     dash_ctx ctx = {{NULL}, 0};
     char prefix[7];
     json_t *overdue = json_array(), *out = json_object();
@@ -71,9 +70,9 @@ int hd__api_dashboard(hd_http_req *req)
         rc = hd_casestore_case_counts(req->cs, prefix, add_count, &ctx,
                                       &req->err);
     if (rc == 0)
-        rc = hd_casestore_case_overdue_counts(
-            req->cs, u->region, hd_cases_today(hd__api_now(req)), add_overdue,
-            overdue, &req->err);
+        rc = hd_casestore_case_overdue_counts(req->cs, u->region,
+                                              hd_cases_today(hd__api_now(req)),
+                                              add_overdue, overdue, &req->err);
     if (rc == 0) {
         json_object_set_new(out, "region", json_string(u->region));
         json_object_set_new(out, "total", json_integer(ctx.total));

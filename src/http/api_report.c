@@ -119,26 +119,20 @@ int hd__api_case_report(hd_http_req *req)
     if (rc == 0) {
         memset(&opt, 0, sizeof(opt));
         opt.issued_at = when.verified_at;
-        opt.objection_days = objection_days(policy->policy, c.region,
-                                            env.now);
+        opt.objection_days = objection_days(policy->policy, c.region, env.now);
         if (f == 0)
-            rc = hd_report_json(&out, &work.result, &work.app, &opt,
-                                &req->err);
+            rc = hd_report_json(&out, &work.result, &work.app, &opt, &req->err);
         else if (f == 1)
-            rc = hd_report_html(&out, &work.result, &work.app, &opt,
-                                &req->err);
+            rc = hd_report_html(&out, &work.result, &work.app, &opt, &req->err);
         else if (f == 2)
-            rc = hd_report_pdf(&out, &work.result, &work.app, &opt,
-                               &req->err);
+            rc = hd_report_pdf(&out, &work.result, &work.app, &opt, &req->err);
         else
             rc = render_xlsx(&out, &work, &opt, &req->err);
     }
     if (rc == 0 && f > 0) {
         char disposition[160];
-        snprintf(disposition, sizeof(disposition),
-                 "%s; filename=\"%s.%s\"",
-                 f == 1 ? "inline" : "attachment", c.case_no,
-                 formats[f].name);
+        snprintf(disposition, sizeof(disposition), "%s; filename=\"%s.%s\"",
+                 f == 1 ? "inline" : "attachment", c.case_no, formats[f].name);
         rc = hd_http_reply_header(req, "Content-Disposition", disposition);
     }
     if (rc == 0)

@@ -24,24 +24,23 @@ int hd__api_login(hd_http_req *req)
 
     if ((rc = hd_http_body_json(&body, req, login_fields, 3)) != 0)
         return rc;
-    rc = hd_staff_login(
-        &session, req->cs, json_string_value(json_object_get(body, "username")),
-        json_string_value(json_object_get(body, "password")),
-        json_string_value(json_object_get(body, "totp")), hd__api_now(req),
-        &api->settings, &req->err);
+    rc = hd_staff_login(&session, req->cs,
+                        json_string_value(json_object_get(body, "username")),
+                        json_string_value(json_object_get(body, "password")),
+                        json_string_value(json_object_get(body, "totp")),
+                        hd__api_now(req), &api->settings, &req->err);
     json_decref(body);
     if (rc == HD_EAUTH && strstr(req->err.msg, "locked"))
         return hd_http_reply_error(req, 429, "locked", NULL, "%s",
                                    req->err.msg);
     if (rc)
         return rc;
-    snprintf(req->username, sizeof(req->username), "%s",
-             session.user.username);
+    snprintf(req->username, sizeof(req->username), "%s", session.user.username);
     user = hd__api_user_json(&session.user);
-    out = json_pack("{s:s, s:o, s:I, s:I}", "token", session.token, "user",
-                    user, "idle_expires_at",
-                    (json_int_t)session.idle_expires_at, "expires_at",
-                    (json_int_t)session.expires_at);
+    out =
+        json_pack("{s:s, s:o, s:I, s:I}", "token", session.token, "user", user,
+                  "idle_expires_at", (json_int_t)session.idle_expires_at,
+                  "expires_at", (json_int_t)session.expires_at);
     sodium_memzero(session.token, sizeof(session.token));
     if (!out)
         return hd_error_set(&req->err, HD_ENOMEM, "out of memory");
@@ -50,8 +49,8 @@ int hd__api_login(hd_http_req *req)
 
 int hd__api_logout(hd_http_req *req)
 {
-    int rc = hd_staff_logout(req->cs, req->authorization + 7,
-                             hd__api_now(req), &req->err);
+    int rc = hd_staff_logout(req->cs, req->authorization + 7, hd__api_now(req),
+                             &req->err);
     if (rc)
         return rc;
     return hd_http_reply_bytes(req, 204, "application/json", "", 0);
@@ -86,8 +85,8 @@ int hd__api_me_password(hd_http_req *req)
         hd__api_now(req), &req->err);
     json_decref(body);
     if (rc == HD_EAUTH) /* the old password was wrong: not a lost session */
-        return hd_http_reply_error(req, 403, "forbidden", "old_password",
-                                   "%s", req->err.msg);
+        return hd_http_reply_error(req, 403, "forbidden", "old_password", "%s",
+                                   req->err.msg);
     if (rc)
         return rc;
     return hd_http_reply_bytes(req, 204, "application/json", "", 0);

@@ -69,8 +69,8 @@ static int reply_user(hd_http_req *req, unsigned status, const char *username,
 
 static int parse_role(hd_role *out, hd_http_req *req, json_t *body)
 {
-    int rc = hd_role_parse(out, json_string_value(json_object_get(body, "role")),
-                           &req->err);
+    int rc = hd_role_parse(
+        out, json_string_value(json_object_get(body, "role")), &req->err);
     if (rc)
         hd_error_at(&req->err, NULL, 0, 0, "role");
     return rc;
@@ -78,8 +78,7 @@ static int parse_role(hd_role *out, hd_http_req *req, json_t *body)
 
 static const hd_http_field add_fields[] = {
     {"username", HD_HTTP_STRING, HD_HTTP_REQUIRED, HD_STAFF_USERNAME_MAX},
-    {"display_name", HD_HTTP_STRING, HD_HTTP_NULLABLE,
-     HD_STAFF_NAME_MAX_CHARS},
+    {"display_name", HD_HTTP_STRING, HD_HTTP_NULLABLE, HD_STAFF_NAME_MAX_CHARS},
     {"role", HD_HTTP_STRING, HD_HTTP_REQUIRED, 16},
     {"region", HD_HTTP_STRING, HD_HTTP_REQUIRED, 6},
     {"password", HD_HTTP_STRING, HD_HTTP_REQUIRED, HD_STAFF_PASSWORD_MAX},
@@ -166,8 +165,8 @@ int hd__api_users_disable(hd_http_req *req)
         (rc = hd_http_body_json(&body, req, reason_fields, 1)) != 0)
         return rc;
     json_decref(body);
-    rc = hd_staff_user_disable(req->cs, &actor, user.username,
-                               hd__api_now(req), &req->err);
+    rc = hd_staff_user_disable(req->cs, &actor, user.username, hd__api_now(req),
+                               &req->err);
     return rc ? rc : reply_user(req, 200, user.username, NULL);
 }
 
@@ -186,11 +185,10 @@ int hd__api_users_password(hd_http_req *req)
     if ((rc = target(&user, req)) != 0 ||
         (rc = hd_http_body_json(&body, req, reset_fields, 2)) != 0)
         return rc;
-    rc = hd_staff_user_passwd(req->cs, &actor, user.username, NULL,
-                              json_string_value(json_object_get(body,
-                                                                "password")),
-                              hd__api_now(req), &req->err);
+    rc = hd_staff_user_passwd(
+        req->cs, &actor, user.username, NULL,
+        json_string_value(json_object_get(body, "password")), hd__api_now(req),
+        &req->err);
     json_decref(body);
-    return rc ? rc
-              : hd_http_reply_bytes(req, 204, "application/json", "", 0);
+    return rc ? rc : hd_http_reply_bytes(req, 204, "application/json", "", 0);
 }

@@ -132,8 +132,8 @@ static int do_correct(hd_case_row *out, const hd_cases_env *env,
     }
     for (size_t i = 0; i < n; i++) {
         json_t *c = json_array_get(list, i);
-        if ((rc = hd_http_fields_check(c, correction_fields, 6,
-                                       &req->err)) != 0) {
+        if ((rc = hd_http_fields_check(c, correction_fields, 6, &req->err)) !=
+            0) {
             char name[160];
             snprintf(name, sizeof(name), "corrections[%zu]%s%s", i,
                      req->err.field[0] ? "." : "", req->err.field);

@@ -93,8 +93,7 @@ int hd_casestore_batch_list(hd_casestore *cs, int64_t offset, int64_t limit,
 }
 
 int hd_casestore_batch_claim(hd_casestore *cs, int64_t *id_out,
-                             const char *dir_prefix, int64_t now,
-                             hd_error *err)
+                             const char *dir_prefix, int64_t now, hd_error *err)
 {
     int rc;
 

@@ -77,6 +77,11 @@ int hd_casestore_schema_version(hd_casestore *cs)
 
 /* The audit chain's head is cached for one transaction only: after it
  * another writer may append. */
+bool hd_casestore_in_transaction(hd_casestore *cs)
+{
+    return cs->ops->in_transaction(cs);
+}
+
 int hd_casestore_begin(hd_casestore *cs, hd_error *err)
 {
     int rc = cs->ops->begin(cs, err);

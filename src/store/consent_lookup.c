@@ -49,8 +49,7 @@ int hd_casestore_consent_get(hd_casestore *cs, const char *authorization_id,
                              void *payload, hd_error *err)
 {
     get_ctx ctx = {fn, payload, 0};
-    int rc = hd__sql(cs, take, &ctx, NULL, err, get_sql, "s",
-                     authorization_id);
+    int rc = hd__sql(cs, take, &ctx, NULL, err, get_sql, "s", authorization_id);
 
     if (rc == 0 && ctx.rows == 0)
         return hd_error_set(err, HD_ENOTFOUND, "no authorization %s",

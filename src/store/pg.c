@@ -643,11 +643,17 @@ static int pg_open_same(hd_casestore **out, hd_casestore *cs, hd_error *err)
     return hd__pg_open(out, backend(cs)->url, err);
 }
 
+static bool pg_in_transaction(hd_casestore *cs)
+{
+    return backend(cs)->in_txn;
+}
+
 static const hd__cs_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
     .schema_version = pg_schema_version,
     .begin = pg_begin,
+    .in_transaction = pg_in_transaction,
     .commit = pg_commit,
     .rollback = pg_rollback,
     .log_ingest = hd__pg_log_ingest,

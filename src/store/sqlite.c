@@ -682,11 +682,17 @@ static int sqlite_feed_status(hd_casestore *cs, hd_feed_status *out,
 static int sqlite_open_same(hd_casestore **out, hd_casestore *cs,
                             hd_error *err);
 
+static bool sqlite_in_transaction(hd_casestore *cs)
+{
+    return !sqlite3_get_autocommit(backend(cs)->db);
+}
+
 static const hd__cs_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
     .schema_version = sqlite_schema_version,
     .begin = sqlite_begin,
+    .in_transaction = sqlite_in_transaction,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .log_ingest = sqlite_log_ingest,

@@ -228,6 +228,7 @@ typedef struct hd__cs_ops {
     void (*close)(hd_casestore *cs);
     int (*schema_version)(hd_casestore *cs);
     int (*begin)(hd_casestore *cs, hd_error *err);
+    bool (*in_transaction)(hd_casestore *cs);
     int (*commit)(hd_casestore *cs, hd_error *err);
     void (*rollback)(hd_casestore *cs);
     int (*log_ingest)(hd_casestore *cs, const hd_ingest_log *log,

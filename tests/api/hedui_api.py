@@ -121,13 +121,48 @@ class Service:
             self.proc.wait()
             raise RuntimeError("hedui serve did not stop on SIGTERM")
 
+    def oversized(self, method, path, size, token):
+        """Send a body of `size` bytes the server will refuse before
+        reading it: it may answer and close while the body is still on
+        its way, so the reply is read whatever the sending met."""
+        import socket
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+        head = ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\nContent-Length: %d\r\n"
+                "Authorization: Bearer %s\r\nConnection: close\r\n\r\n"
+                % (method, path, size, token)).encode()
+        try:
+            s.sendall(head)
+            chunk = b" " * 65536
+            sent = 0
+            while sent < size:
+                s.sendall(chunk[:min(len(chunk), size - sent)])
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        data = b""
+        try:
+            while True:
+                part = s.recv(65536)
+                if not part:
+                    break
+                data += part
+        except (ConnectionResetError, socket.timeout):
+            pass
+        s.close()
+        head, _, body = data.partition(b"\r\n\r\n")
+        status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else 0
+        return Reply(status, {}, body)
+
     def request(self, method, path, body=None, token=None, raw=None,
                 headers=None, timeout=60):
         url = "http://127.0.0.1:%d%s" % (self.port, path)
         data = raw
         hdrs = dict(headers or {})
         if body is not None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            # \u escapes, so that a lone surrogate reaches the server as
+            # the client wrote it
+            data = json.dumps(body).encode("ascii")
         if data is not None:
             hdrs.setdefault("Content-Type", "application/json")
         if token:
@@ -196,6 +231,13 @@ class Staff:
         return r.json()["token"]
 
 
+def age(pid, on):
+    """Whole years from the birth date in a citizen ID to YYYY-MM-DD."""
+    born = (int(pid[6:10]), int(pid[10:12]), int(pid[12:14]))
+    day = (int(on[0:4]), int(on[5:7]), int(on[8:10]))
+    return day[0] - born[0] - (1 if day[1:] < born[1:] else 0)
+
+
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -208,7 +250,7 @@ class Population:
         self.apps = read_jsonl(os.path.join(gen_dir, "applications.jsonl"))
         self.auths = {}
         for a in read_jsonl(os.path.join(gen_dir, "authorizations.jsonl")):
-            self.auths.setdefault(a["pid"], []).append(a)
+            self.auths.setdefault(a["pid"].upper(), []).append(a)
         self.truth = {t["application_no"]: t for t in
                       read_jsonl(os.path.join(gen_dir, "truth.jsonl"))}
         self.taken = set()
@@ -225,6 +267,11 @@ class Population:
                 continue
             if conclusion and self.truth[no]["conclusion"] != conclusion:
                 continue
+            if not self.signable(app):
+                continue
+            if relabel and self.truth[no]["conclusion"] in ("unauthorized",
+                                                            "refused"):
+                continue  # a case made for a route must get authorized
             self.taken.add(no)
             if relabel:
                 app = dict(app, region=region)
@@ -232,11 +279,22 @@ class Population:
         raise LookupError("no application left in %s (%s)" %
                           (region, conclusion))
 
-    def authorizations(self, app):
+    def signable(self, app):
+        """Can a clerk record the family's authorizations? The generator
+        lets a minor sign for themself when no adult is at hand, which
+        the service refuses (docs/consent.md, "Who may sign")."""
+        for m in app["members"]:
+            for a in self.auths.get(m["pid"].upper(), []):
+                if age(a["signed_by"], a["valid_from"]) < 18:
+                    return False
+        return True
+
+    def authorizations(self, app, issued_by=None):
         out = []
         for m in app["members"]:
-            for a in self.auths.get(m["pid"], []):
+            for a in self.auths.get(m["pid"].upper(), []):
                 a = dict(a)
+                a["issued_by"] = issued_by or app["region"]
                 if a["signed_by"].upper() != a["pid"].upper():
                     # the clerk's statement for a guardian's signature
                     # (docs/consent.md, "Who may sign")
@@ -289,6 +347,12 @@ class Fixture:
                                  capture_output=True, text=True,
                                  check=True).stdout
         return [line.split("|") for line in out.splitlines() if line]
+
+    def close_objection_window(self, case_no):
+        """The objection window's working days pass: the test moves the
+        case's window into the past rather than wait a week."""
+        self.query("UPDATE case_file SET objection_until = '2000-01-03' "
+                   "WHERE case_no = '%s'" % case_no.replace("'", "''"))
 
     def count(self, table):
         return int(self.query("SELECT count(*) FROM " + table)[0][0])

@@ -69,17 +69,17 @@ class World:
             "reason": "受理"}, role="clerk")
         assert r.status == 201, r
         order = ["verify", "object", "correct", "decide", "archive"]
-        need = {"registered": 0, "authorized": 0, "verified": 1,
-                "objected": 2, "corrected": 3, "decided": 2,
-                "archived": 3}[state]
         plan = {"verified": ["verify"], "objected": ["verify", "object"],
                 "corrected": ["verify", "object", "correct"],
+                "verified-closed": ["verify"],
                 "decided": ["verify", "decide"],
                 "archived": ["verify", "decide", "archive"]}.get(state, [])
-        del steps, order, need
+        del steps, order
         for step in plan:
             r = self.step(no, app, step)
             assert r.status == 200, (step, r)
+        if state == "verified-closed":
+            self.fx.close_objection_window(no)
         return no, app
 
     def step(self, no, app, step):
@@ -94,6 +94,7 @@ class World:
             return self.call("POST", base + "corrections",
                              self.correction_body(no, app), role="verifier")
         if step == "decide":
+            self.fx.close_objection_window(no)
             return self.call("POST", base + "decision",
                              {"decision": "rejected", "reason": "不符合"},
                              role="approver")
@@ -108,9 +109,11 @@ class World:
         src = next((s for s in rep.get("sources", [])
                     if s.get("member", -1) >= 0), None)
         assert src, "no source to correct in " + no
+        pid = app["members"][src["member"]]["pid"].upper()
+        masked = pid[:6] + "*" * 8 + pid[14:]
         return {"corrections": [{
-            "pid": app["members"][src["member"]]["pid"],
-            "feed": src["feed"], "record_key": src["key"], "value": None,
+            "pid": pid, "feed": src["feed"],
+            "record_key": src["key"].replace(masked, pid),
             "evidence": "证明材料"}], "reason": "更正"}
 
     def new_username(self):
@@ -129,7 +132,7 @@ def fixture_for(w, method, path, op):
         "/api/v1/cases/{case_no}/objection": "verified",
         "/api/v1/cases/{case_no}/corrections": "objected",
         "/api/v1/cases/{case_no}/dismissal": "objected",
-        "/api/v1/cases/{case_no}/decision": "verified",
+        "/api/v1/cases/{case_no}/decision": "verified-closed",
         "/api/v1/cases/{case_no}/archive": "decided",
     }
     if path in case_state:
@@ -252,11 +255,16 @@ def check_route(w, c, method, path, op):
             concrete, body = fixture_for(w, method, path, op)
             r = w.call(method, concrete, body, role=role, where="other")
             c.status(r, 403, "%s as %s of another county" % (name, role))
-        # The role at home, in the city and in the province succeed.
+        # The role at home, in the city and in the province succeed; the
+        # policy is the node's (a province node here): only an admin of
+        # the province imports one.
         for where in ("home", "city", "prov"):
             concrete, body = fixture_for(w, method, path, op)
             r = w.call(method, concrete, body, role=role, where=where)
-            c.status(r, ok, "%s as %s (%s)" % (name, role, where))
+            want = ok
+            if path == "/api/v1/policy" and method == "POST":
+                want = (200, 201) if where == "prov" else 403
+            c.status(r, want, "%s as %s (%s)" % (name, role, where))
 
 
 def check_lists_stay_in_region(w, c):
@@ -286,18 +294,23 @@ def check_bad_input(w, c):
     """Bad bodies on every route that takes one: 4xx, a clear message,
     nothing stored, the server still up."""
     tables = ["case_file", "case_event", "application", "consent",
-              "staff_user", "batch_job", "case_correction"]
-    before = {t: w.fx.count(t) for t in tables}
+              "staff_user", "batch_job", "case_correction",
+              "policy_version"]
     limit = 1024 * 1024
+    # Real objects in the paths, so that the body is what is refused.
+    no, app = w.case("registered")
+    user = w.new_username()
+    w.fx.staff.add(user, "clerk", HOME)
+    aid = w.fx.pop.authorizations(app)[0]["authorization_id"]
+    before = {t: w.fx.count(t) for t in tables}
     for method, path, op in load_routes():
         if "requestBody" not in op or not op.get("x-hedui-roles"):
             continue
         role = op["x-hedui-roles"][0]
-        concrete = path
-        for k in ("{case_no}", "{username}", "{authorization_id}", "{id}"):
-            concrete = concrete.replace(k, "nothing")
+        concrete = path.replace("{case_no}", no).replace(
+            "{username}", user).replace("{authorization_id}", aid)
         name = "%s %s" % (method, path)
-        tok = w.token(role)
+        tok = w.token(role, "prov")
         for raw, want, what in (
                 (b"{", 400, "truncated JSON"),
                 (b"[1,2]", 400, "not an object"),
@@ -305,12 +318,13 @@ def check_bad_input(w, c):
                 (b"\xff\xfe{}", 400, "not UTF-8"),
                 (b"{\"unknown_field\":1,\"reason\":\"x\"}", 400,
                  "unknown field"),
-                (b"{\"reason\": 5}", 400, "wrong type"),
-                (b" " * (limit + 10), 413, "oversized body")):
+                (b"{\"reason\": 5}", 400, "wrong type")):
             r = w.svc.request(method, concrete, raw=raw, token=tok)
-            if path == "/api/v1/batches" and what == "oversized body":
-                want = 400  # uploads have their own, larger limit
             c.status(r, want, "%s: %s" % (name, what))
+        # Past the body limit (uploads have their own, larger one).
+        size = limit + 10 if path != "/api/v1/batches" else 256 * limit + 10
+        r = w.svc.oversized(method, concrete, size, tok)
+        c.status(r, 413, "%s: oversized body" % name)
         r = w.svc.request(method, concrete, raw=b"{}", token=tok,
                           headers={"Content-Type": "text/plain"})
         c.status(r, 415, name + ": not JSON")
@@ -324,7 +338,7 @@ def check_bad_input(w, c):
         c.status(r, (400, 404), "case %r" % s)
         r = w.call("GET", "/api/v1/cases?state=%s" % urlq(s), role="clerk")
         c.status(r, 400, "case list state=%r" % s)
-        app = dict(w.fx.pop.apps[0])
+        app = dict(w.fx.pop.apps[0], region=HOME)
         app["application_no"] = s
         r = w.call("POST", "/api/v1/cases", {"application": app,
                                              "authorizations": []},
@@ -350,6 +364,7 @@ def main(argv):
         w = World(fx, c, svc)
         w.batch_id = lambda: make_batch(w)
         for method, path, op in load_routes():
+            print("-- %s %s" % (method, path), flush=True)
             check_route(w, c, method, path, op)
         check_lists_stay_in_region(w, c)
         check_bad_input(w, c)

@@ -111,7 +111,9 @@ def walk(fx, c, svc):
     c.check("更正" in json_text(report) or report.get("corrections"),
             "re-verify: the report shows the correction")
 
-    # 6. The approver decides, then archives.
+    # 6. The objection window passes (the days are simulated in the store:
+    # the decision waits for it), then the approver decides and archives.
+    fx.close_objection_window(no)
     r = svc.request("POST", "/api/v1/cases/%s/decision" % no, {
         "decision": "approved" if case.get("conclusion") == "meets"
         else "rejected", "reason": "经审核确认"}, token=approver)
@@ -140,8 +142,9 @@ def walk(fx, c, svc):
                     token=auditor)
     c.status(r, 200, "audit search")
     actions = [e.get("action") for e in r.json().get("entries", [])]
-    for a in ("case.register", "case.verify", "report.view", "case.object",
-              "case.correct", "case.decide", "case.archive"):
+    for a in ("case.register", "case.verify", "verify", "report",
+              "case.object", "case.correct", "case.decide", "case.archive",
+              "case.view"):
         c.check(any(x == a for x in actions), "audit has " + a, str(actions))
     r = svc.request("GET", "/api/v1/audit/verify", token=auditor)
     c.status(r, 200, "audit verify")
@@ -166,10 +169,13 @@ def pick_source(report):
 
 def correction_for(app, source):
     """The verifier's correction of the disputed record: it does not
-    count, as the evidence shows."""
-    return {"pid": app["members"][source["member"]]["pid"],
-            "feed": source["feed"], "record_key": source["key"],
-            "value": None, "evidence": "单位出具的停薪证明（2026-11-02）"}
+    count, as the evidence shows. The report masks the IDs in its keys;
+    the verifier has the member's full ID on the application."""
+    pid = app["members"][source["member"]]["pid"].upper()
+    masked = pid[:6] + "*" * 8 + pid[14:]
+    return {"pid": pid, "feed": source["feed"],
+            "record_key": source["key"].replace(masked, pid),
+            "evidence": "单位出具的停薪证明（2026-11-02）"}
 
 
 if __name__ == "__main__":

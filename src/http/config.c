@@ -282,23 +282,24 @@ static int check_whole(hd_http_config *cfg, const char *text, size_t len,
         return key_error(err, cfg->path, text, len, "region",
                          "'%s' is not a known 6-digit division code",
                          cfg->region);
-    if (hd_casestore_is_url(cfg->db) &&
-        (!cfg->feeds || !cfg->key || !cfg->batch_dir))
+    if (hd_casestore_is_url(cfg->db) && (!cfg->feeds || !cfg->key))
         return key_error(err, cfg->path, text, len,
-                         !cfg->feeds ? "feeds"
-                         : !cfg->key ? "key"
-                                     : "batch_dir",
+                         cfg->feeds ? "key" : "feeds",
                          "required when db is a PostgreSQL URL");
+    /* Beside the case store file; with a URL, the batches go beside the
+     * feed store. */
     static const char *const suffix[] = {".feeds", ".key", ".batches"};
     for (int i = 0; i < 3; i++) {
         char **slot = i == 0   ? &cfg->feeds
                       : i == 1 ? &cfg->key
                                : &cfg->batch_dir;
+        const char *base =
+            i == 2 && hd_casestore_is_url(cfg->db) ? cfg->feeds : cfg->db;
         if (*slot)
             continue;
         hd_buf b;
         hd_buf_init(&b, 0);
-        hd_buf_printf(&b, "%s%s", cfg->db, suffix[i]);
+        hd_buf_printf(&b, "%s%s", base, suffix[i]);
         *slot = hd_buf_detach(&b, NULL);
         if (!*slot)
             return hd_error_set(err, HD_ENOMEM, "out of memory");

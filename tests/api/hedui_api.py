@@ -68,6 +68,7 @@ class Service:
             "db": opts["--db"],
             "region": self.region,
             "access_log": os.path.join(self.workdir, self.name + ".access.log"),
+            "batch_dir": os.path.join(self.workdir, "batches"),
         }
         if "--feeds" in opts:
             cfg["feeds"] = opts["--feeds"]
@@ -238,21 +239,35 @@ def age(pid, on):
     return day[0] - born[0] - (1 if day[1:] < born[1:] else 0)
 
 
-def read_jsonl(path):
+def read_jsonl(path, limit=None):
+    out = []
     with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            if limit is not None and len(out) == limit:
+                break
+            if line.strip():
+                out.append(json.loads(line))
+    return out
 
 
 class Population:
     """Applications and their members' authorizations from `hedui gen`."""
 
-    def __init__(self, gen_dir):
-        self.apps = read_jsonl(os.path.join(gen_dir, "applications.jsonl"))
+    def __init__(self, gen_dir, limit=None):
+        """The first `limit` applications (all when None), with their
+        members' authorizations and their truth: a benchmark's million
+        families need not all be held."""
+        self.apps = read_jsonl(os.path.join(gen_dir, "applications.jsonl"),
+                               limit)
+        pids = {m["pid"].upper() for a in self.apps for m in a["members"]}
+        nos = {a["application_no"] for a in self.apps}
         self.auths = {}
         for a in read_jsonl(os.path.join(gen_dir, "authorizations.jsonl")):
-            self.auths.setdefault(a["pid"].upper(), []).append(a)
+            if a["pid"].upper() in pids:
+                self.auths.setdefault(a["pid"].upper(), []).append(a)
         self.truth = {t["application_no"]: t for t in
-                      read_jsonl(os.path.join(gen_dir, "truth.jsonl"))}
+                      read_jsonl(os.path.join(gen_dir, "truth.jsonl"))
+                      if t["application_no"] in nos}
         self.taken = set()
 
     def take(self, region, conclusion=None, members=True, relabel=False):

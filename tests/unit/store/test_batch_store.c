@@ -124,7 +124,8 @@ static void each_batch_is_claimed_once(void **state)
             hd_casestore_batch_add(cs, &ids[i], "u", "330106", "/d", 5, &err),
             0);
     assert_int_equal(hd_casestore_batch_claim(cs, &got[0], "/d", 6, &err), 0);
-    assert_int_equal(hd_casestore_batch_claim(other, &got[1], "/d", 6, &err), 0);
+    assert_int_equal(hd_casestore_batch_claim(other, &got[1], "/d", 6, &err),
+                     0);
     assert_int_equal(hd_casestore_batch_claim(cs, &got[2], "/d", 6, &err), 0);
     assert_int_equal(hd_casestore_batch_claim(other, &got[3], "/d", 6, &err),
                      HD_ENOTFOUND);

@@ -1,6 +1,9 @@
 -- wrk script: each request takes the next case of a list, so that a
 -- verification is never asked twice of one case (a verified case is not
--- verified again) and lookups spread over many cases.
+-- verified again) and lookups spread over many cases. A thread whose
+-- share of a verification list is used up stops (wrk then measures the
+-- time until the last thread stopped); the few requests its connections
+-- still send go to /api/v1/health and are not counted.
 --   WRK_CASES   file with one case number a line
 --   WRK_TOKEN   session token (Authorization: Bearer)
 --   WRK_ACTION  "lookup" (GET the case) or "verify" (POST .../verify)
@@ -28,13 +31,24 @@ function init(args)
 end
 
 function request()
-    local no = cases[((index - 1) % #cases) + 1]
-    index = index + nthreads
     if action == "verify" then
+        if index > #cases then
+            return wrk.format("GET", "/api/v1/health")
+        end
+        local no = cases[index]
+        index = index + nthreads
         return wrk.format("POST", "/api/v1/cases/" .. no .. "/verify",
                           headers, body)
     end
+    local no = cases[((index - 1) % #cases) + 1]
+    index = index + nthreads
     return wrk.format("GET", "/api/v1/cases/" .. no, headers)
+end
+
+function response(status, headers, body)
+    if action == "verify" and index > #cases then
+        wrk.thread:stop()
+    end
 end
 
 function done(summary, latency, requests)

@@ -47,16 +47,23 @@ end
 
 function response(status, headers, body)
     if action == "verify" and index > #cases then
+        exhausted = 1
         wrk.thread:stop()
     end
 end
 
 function done(summary, latency, requests)
+    local used_up = 0
+    for _, t in ipairs(threads) do
+        if t:get("exhausted") == 1 then used_up = 1 end
+    end
     io.write(string.format("RESULT requests=%d seconds=%.3f rps=%.1f " ..
-                           "p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d\n",
+                           "p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d " ..
+                           "used_up=%d\n",
         summary.requests, summary.duration / 1e6,
         summary.requests / (summary.duration / 1e6),
         latency:percentile(50) / 1000, latency:percentile(99) / 1000,
         summary.errors.status, summary.errors.connect +
-        summary.errors.read + summary.errors.write + summary.errors.timeout))
+        summary.errors.read + summary.errors.write + summary.errors.timeout,
+        used_up))
 end

@@ -481,8 +481,10 @@ int hd_case_authorize(hd_case_row *out, const hd_cases_env *env,
     if (rc == 0 && !(auths = ids_json(ids, app.member_count)))
         rc = hd_error_set(err, HD_ENOMEM, "out of memory");
     if (rc == 0) {
+        char from[sizeof(c.state)];
+        snprintf(from, sizeof(from), "%s", c.state);
         step st = {.action = HD_CASE_AUTHORIZE,
-                   .from_state = c.state,
+                   .from_state = from,
                    .reason = reason,
                    .authorizations = auths,
                    .app = &app};

@@ -123,17 +123,18 @@ def walk(fx, c, svc):
     case = case_of(c, r, "archive", "archived")
 
     # Every step in the history, by whom, in which role.
-    steps = [(e.get("action"), e.get("username"), e.get("role"))
-             for e in case.get("events", [])]
-    want = [("register", "clerk1", "clerk")]
+    steps = [(e.get("action"), e.get("username"), e.get("role"),
+              e.get("from"), e.get("to")) for e in case.get("events", [])]
+    want = [("register", "clerk1", "clerk", "", "registered")]
     if truth["conclusion"] != "unauthorized":
-        want.append(("authorize", "clerk1", "clerk"))
-    want += [("verify", "verifier1", "verifier"),
-             ("object", "clerk1", "clerk"),
-             ("correct", "verifier1", "verifier"),
-             ("verify", "verifier1", "verifier"),
-             ("decide", "approver1", "approver"),
-             ("archive", "approver1", "approver")]
+        want.append(("authorize", "clerk1", "clerk", "registered",
+                     "authorized"))
+    want += [("verify", "verifier1", "verifier", "authorized", "verified"),
+             ("object", "clerk1", "clerk", "verified", "objected"),
+             ("correct", "verifier1", "verifier", "objected", "corrected"),
+             ("verify", "verifier1", "verifier", "corrected", "verified"),
+             ("decide", "approver1", "approver", "verified", "decided"),
+             ("archive", "approver1", "approver", "decided", "archived")]
     c.check(steps == want, "history", "\n got %s\nwant %s" % (steps, want))
 
     # ... and in the audit trail, which the auditor searches by case.

@@ -45,7 +45,7 @@ static void base32(void **state)
         {"fooba", "MZXW6YTB"},
         {"foobar", "MZXW6YTBOI"},
     };
-    char out[32];
+    char out[HD_TOTP_SECRET_B32_LEN + 1];
     uint8_t back[32];
     (void)state;
 

@@ -202,6 +202,26 @@ void hd__api_cases_env(hd_cases_env *env, hd_http_req *req,
     memcpy(env->person_key, api->person_key, sizeof(env->person_key));
 }
 
+int hd__api_audit(hd_http_req *req, const char *action, const char *case_no,
+                  const char *persons, const char *authorizations,
+                  const char *outcome)
+{
+    const hd_staff_user *u = hd__api_user(req);
+    hd_audit_entry e = {
+        .at = hd__api_now(req),
+        .actor = u->username,
+        .role = hd_role_name(u->role),
+        .region = u->region,
+        .action = action,
+        .case_no = case_no,
+        .persons = persons ? persons : "[]",
+        .feeds = "[]",
+        .authorizations = authorizations ? authorizations : "[]",
+        .outcome = outcome,
+    };
+    return hd_casestore_audit_add(req->cs, &e, &req->err);
+}
+
 json_t *hd__api_user_json(const hd_staff_user *u)
 {
     return json_pack(

@@ -135,22 +135,10 @@ int hd__api_quarantine(hd_http_req *req)
     /* Quarantined rows are department records, names and all: showing
      * them is a read of personal data, masked IDs or not. */
     if (rc == 0) {
-        const hd_staff_user *u = hd__api_user(req);
         char outcome[200];
         snprintf(outcome, sizeof(outcome), "delivery %s: %lld rows shown", id,
                  (long long)json_array_size(ctx.rows));
-        hd_audit_entry e = {
-            .at = hd__api_now(req),
-            .actor = u->username,
-            .role = hd_role_name(u->role),
-            .region = u->region,
-            .action = "quarantine.view",
-            .persons = "[]",
-            .feeds = "[]",
-            .authorizations = "[]",
-            .outcome = outcome,
-        };
-        rc = hd_casestore_audit_add(req->cs, &e, &req->err);
+        rc = hd__api_audit(req, "quarantine.view", NULL, NULL, NULL, outcome);
     }
     if (rc) {
         json_decref(ctx.rows);
@@ -219,19 +207,9 @@ int hd__api_policy_import(hd_http_req *req)
     rc = hd_policy_store_import(&version, req->cs, imported, source,
                                 hd__api_now(req), &req->err);
     snprintf(outcome, sizeof(outcome), "version %lld", (long long)version);
-    hd_audit_entry e = {
-        .at = hd__api_now(req),
-        .actor = u->username,
-        .role = hd_role_name(u->role),
-        .region = u->region,
-        .action = "policy.import",
-        .persons = "[]",
-        .feeds = "[]",
-        .authorizations = "[]",
-        .outcome = version ? outcome : "unchanged",
-    };
     if (rc == 0)
-        rc = hd_casestore_audit_add(req->cs, &e, &req->err);
+        rc = hd__api_audit(req, "policy.import", NULL, NULL, NULL,
+                           version ? outcome : "unchanged");
     if (rc == 0)
         rc = hd_casestore_commit(req->cs, &req->err);
     if (rc)

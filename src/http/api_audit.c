@@ -58,7 +58,6 @@ static int date_bound(int64_t *out, hd_http_req *req, const char *name,
 
 int hd__api_audit_search(hd_http_req *req)
 {
-    const hd_staff_user *u = hd__api_user(req);
     hd_audit_filter f;
     hd_http_page page;
     const char *pid = NULL;
@@ -103,19 +102,8 @@ int hd__api_audit_search(hd_http_req *req)
         char persons[40];
         snprintf(persons, sizeof(persons), "[\"%s\"]",
                  f.person_hash ? f.person_hash : "");
-        hd_audit_entry e = {
-            .at = hd__api_now(req),
-            .actor = u->username,
-            .role = hd_role_name(u->role),
-            .region = u->region,
-            .action = "audit.search",
-            .case_no = f.case_no,
-            .persons = f.person_hash ? persons : "[]",
-            .feeds = "[]",
-            .authorizations = "[]",
-            .outcome = "searched",
-        };
-        rc = hd_casestore_audit_add(req->cs, &e, &req->err);
+        rc = hd__api_audit(req, "audit.search", f.case_no,
+                           f.person_hash ? persons : NULL, NULL, "searched");
     }
     if (rc) {
         json_decref(entries);

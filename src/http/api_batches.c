@@ -200,21 +200,10 @@ int hd__api_batches_add(hd_http_req *req)
     if (rc == 0)
         rc = hd_casestore_begin(req->cs, &req->err);
     if (rc == 0) {
-        hd_audit_entry e = {
-            .at = hd__api_now(req),
-            .actor = u->username,
-            .role = hd_role_name(u->role),
-            .region = u->region,
-            .action = "batch.upload",
-            .persons = "[]",
-            .feeds = "[]",
-            .authorizations = "[]",
-            .outcome = "queued",
-        };
         rc = hd_casestore_batch_add(req->cs, &id, u->username, u->region, dir,
                                     hd__api_now(req), &req->err);
         if (rc == 0)
-            rc = hd_casestore_audit_add(req->cs, &e, &req->err);
+            rc = hd__api_audit(req, "batch.upload", NULL, NULL, NULL, "queued");
         if (rc == 0)
             rc = hd_casestore_commit(req->cs, &req->err);
         if (rc)

@@ -41,7 +41,6 @@ int hd__api_audit_read(hd_http_req *req, const char *action,
                        const char *case_no, const hd_application *app,
                        const char *outcome)
 {
-    const hd_staff_user *u = hd__api_user(req);
     json_t *persons = json_array();
     char *persons_text = NULL;
     int rc;
@@ -58,19 +57,7 @@ int hd__api_audit_read(hd_http_req *req, const char *action,
     json_decref(persons);
     if (!persons_text)
         return hd_error_set(&req->err, HD_ENOMEM, "out of memory");
-    hd_audit_entry e = {
-        .at = hd__api_now(req),
-        .actor = u->username,
-        .role = hd_role_name(u->role),
-        .region = u->region,
-        .action = action,
-        .case_no = case_no,
-        .persons = persons_text,
-        .feeds = "[]",
-        .authorizations = "[]",
-        .outcome = outcome,
-    };
-    rc = hd_casestore_audit_add(req->cs, &e, &req->err);
+    rc = hd__api_audit(req, action, case_no, persons_text, NULL, outcome);
     free(persons_text);
     return rc;
 }
@@ -500,7 +487,6 @@ static const hd_http_field revoke_fields[] = {
 int hd__api_authorization_revoke(hd_http_req *req)
 {
     const char *id = hd_http_param_get(req, "authorization_id");
-    const hd_staff_user *u = hd__api_user(req);
     revoke_ctx ctx;
     json_t *body = NULL;
     char hash[33], persons[40];
@@ -521,22 +507,12 @@ int hd__api_authorization_revoke(hd_http_req *req)
     snprintf(persons, sizeof(persons), "[\"%s\"]", hash);
     char auths[160];
     snprintf(auths, sizeof(auths), "[\"%s\"]", id);
-    hd_audit_entry e = {
-        .at = hd__api_now(req),
-        .actor = u->username,
-        .role = hd_role_name(u->role),
-        .region = u->region,
-        .action = "authorization.revoke",
-        .persons = persons,
-        .feeds = "[]",
-        .authorizations = auths,
-        .outcome = "revoked",
-    };
     rc = hd_casestore_consent_revoke(
         req->cs, id, hd__api_now(req),
         json_string_value(json_object_get(body, "reason")), &req->err);
     if (rc == 0)
-        rc = hd_casestore_audit_add(req->cs, &e, &req->err);
+        rc = hd__api_audit(req, "authorization.revoke", NULL, persons, auths,
+                           "revoked");
     if (rc == 0)
         rc = hd_casestore_commit(req->cs, &req->err);
     if (rc)

@@ -83,6 +83,13 @@ void hd__api_policy_reload(hd_http_api *api);
 void hd__api_cases_env(hd_cases_env *env, hd_http_req *req,
                        const hd_policy *policy);
 
+/* Append an audit entry by the request's user (in the caller's
+ * transaction, or alone): `persons` and `authorizations` are JSON arrays
+ * (NULL: "[]"), `case_no` may be NULL. */
+int hd__api_audit(hd_http_req *req, const char *action, const char *case_no,
+                  const char *persons, const char *authorizations,
+                  const char *outcome);
+
 /* JSON of an account (no secrets). */
 json_t *hd__api_user_json(const hd_staff_user *user);
 /* A masked citizen ID (first 6, 8 stars, last 4) into out[19]. */

@@ -25,6 +25,7 @@ def main(argv):
     svc = fx.service()
     try:
         walk(fx, c, svc)
+        revocation(fx, c, svc)
     finally:
         fx.close()
     return c.done()
@@ -153,6 +154,37 @@ def walk(fx, c, svc):
     out = subprocess.run([fx.hedui] + fx.db_args + ["audit", "verify"],
                          capture_output=True, text=True)
     c.check(out.returncode == 0, "hedui audit verify", out.stdout + out.stderr)
+
+
+def revocation(fx, c, svc):
+    """A revocation takes effect for every later read: once a member's
+    authorizations are revoked after registration, the verification is
+    refused and nothing is read."""
+    clerk = fx.staff.token(svc, "clerk1")
+    verifier = fx.staff.token(svc, "verifier1")
+    app = fx.pop.take(REGION, conclusion="fails")
+    no = app["application_no"]
+    auths = fx.pop.authorizations(app)
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": app, "authorizations": auths, "reason": "受理"},
+        token=clerk)
+    case_of(c, r, "revocation: register", "authorized")
+    for a in auths:
+        if a["pid"].upper() == auths[0]["pid"].upper():
+            r = svc.request("POST", "/api/v1/authorizations/%s/revoke" %
+                            a["authorization_id"],
+                            {"reason": "本人撤回授权"}, token=clerk)
+            c.status(r, 204, "revoke")
+    r = svc.request("POST", "/api/v1/cases/%s/verify" % no,
+                    {"reason": "核对"}, token=verifier)
+    c.status(r, 409, "revocation: verify refused")
+    c.check("no longer valid" in r.error().get("message", ""),
+            "revocation: the refusal says why", repr(r))
+    auditor = fx.staff.token(svc, "auditor1")
+    r = svc.request("GET", "/api/v1/audit?case_no=%s&action=verify" % no,
+                    token=auditor)
+    c.check(r.status == 200 and r.json()["total"] == 0,
+            "revocation: nothing was read", repr(r))
 
 
 def json_text(obj):

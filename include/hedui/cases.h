@@ -184,7 +184,13 @@ typedef struct hd_case_work {
     size_t correction_count;
     hd_policy *policy; /* a replay's policy version (the result's
                           parameter sources borrow it) */
-    hd_arena arena;    /* the corrections' texts */
+    /* A replay's verification: its feed store view, policy version and
+     * time (a report's issue time, so that it is the same bytes each
+     * time). */
+    uint32_t view_seq;
+    int64_t policy_version;
+    int64_t verified_at;
+    hd_arena arena; /* the corrections' texts */
 } hd_case_work;
 
 void hd_case_work_init(hd_case_work *w);

@@ -965,18 +965,12 @@ int hd_case_archive(hd_case_row *out, const hd_cases_env *env,
 
 /* --------------------------------------------------------------- replay */
 
-typedef struct replay_row {
-    int64_t id;
-    uint32_t view_seq;
-    int64_t policy_version;
-} replay_row;
-
 static int take_replay(const hd_verification_row *row, void *payload)
 {
-    replay_row *r = payload;
-    r->id = row->id;
-    r->view_seq = row->view_seq;
-    r->policy_version = row->policy_version;
+    hd_case_work *w = payload;
+    w->view_seq = row->view_seq;
+    w->policy_version = row->policy_version;
+    w->verified_at = row->verified_at;
     return 0;
 }
 
@@ -984,7 +978,6 @@ int hd_case_replay(hd_case_work *w, const hd_cases_env *env,
                    const hd_case_actor *who, const char *case_no, hd_error *err)
 {
     hd_case_row c;
-    replay_row vr = {0, 0, 0};
     hd_verify_env venv;
     int rc;
 
@@ -1005,12 +998,12 @@ int hd_case_replay(hd_case_work *w, const hd_cases_env *env,
         return hd_error_set(err, HD_ESTATE,
                             "case %s has no verification yet: it is %s",
                             case_no, c.state);
-    rc = hd_casestore_verification_latest(env->cs, case_no, take_replay, &vr,
-                                          err);
+    rc =
+        hd_casestore_verification_latest(env->cs, case_no, take_replay, w, err);
     hd_policy_free(w->policy);
     w->policy = NULL;
     if (rc == 0)
-        rc = hd_policy_store_load(&w->policy, env->cs, vr.policy_version, err);
+        rc = hd_policy_store_load(&w->policy, env->cs, w->policy_version, err);
     hd_application_release(&w->app);
     if (rc == 0)
         rc = load_app(&w->app, env->cs, case_no, err);
@@ -1023,7 +1016,7 @@ int hd_case_replay(hd_case_work *w, const hd_cases_env *env,
     venv = *env->verify;
     venv.cs = env->cs;
     venv.policy = w->policy;
-    venv.view_seq = vr.view_seq;
+    venv.view_seq = w->view_seq;
     venv.actor = who->username;
     venv.role = who->role;
     venv.region = who->region;

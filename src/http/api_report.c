@@ -62,16 +62,6 @@ static int objection_days(const hd_policy *policy, const char *region,
     return rc == 0 || rc == HD_ENOTFOUND ? ps.v.objection_days : 0;
 }
 
-typedef struct when_ctx {
-    int64_t verified_at;
-} when_ctx;
-
-static int take_when(const hd_verification_row *row, void *payload)
-{
-    ((when_ctx *)payload)->verified_at = row->verified_at;
-    return 0;
-}
-
 int hd__api_case_report(hd_http_req *req)
 {
     hd_case_actor who = hd__api_actor(req);
@@ -82,7 +72,6 @@ int hd__api_case_report(hd_http_req *req)
     hd_cases_env env;
     hd_case_work work;
     hd_case_row c;
-    when_ctx when = {0};
     hd_buf out;
     size_t f = 0;
     int rc;
@@ -113,12 +102,9 @@ int hd__api_case_report(hd_http_req *req)
     hd_case_work_init(&work);
     hd_buf_init(&out, HD_BUF_DEFAULT_MAX);
     rc = hd_case_replay(&work, &env, &who, c.case_no, &req->err);
-    if (rc == 0)
-        rc = hd_casestore_verification_latest(req->cs, c.case_no, take_when,
-                                              &when, &req->err);
     if (rc == 0) {
         memset(&opt, 0, sizeof(opt));
-        opt.issued_at = when.verified_at;
+        opt.issued_at = work.verified_at;
         opt.objection_days = objection_days(policy->policy, c.region, env.now);
         if (f == 0)
             rc = hd_report_json(&out, &work.result, &work.app, &opt, &req->err);

@@ -253,6 +253,13 @@ int hd_case_replay(hd_case_work *work, const hd_cases_env *env,
                    const hd_case_actor *who, const char *case_no,
                    hd_error *err);
 
+/* The corrections the case's latest verification applied, into
+ * w->corrections (none for an application that is not a case, or a case
+ * never corrected): for a replay made outside the workflow (`hedui
+ * report`), which must give the figures that were recorded. */
+int hd_case_corrections_load(hd_case_work *w, hd_casestore *cs,
+                             const char *case_no, hd_error *err);
+
 /* Is the case overdue on `today`: its report due and not issued, or its
  * decision due and not made? */
 bool hd_case_overdue(const hd_case_row *c, int32_t today);

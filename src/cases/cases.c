@@ -591,6 +591,23 @@ static int load_corrections(hd_case_work *w, hd_casestore *cs,
     return rc;
 }
 
+int hd_case_corrections_load(hd_case_work *w, hd_casestore *cs,
+                             const char *case_no, hd_error *err)
+{
+    hd_case_row c;
+    int rc = hd_casestore_case_get(cs, &c, case_no, err);
+
+    if (rc == HD_ENOTFOUND) {
+        hd_error_clear(err);
+        return load_corrections(w, cs, case_no, -1, NULL, err);
+    }
+    if (rc)
+        return rc;
+    return load_corrections(w, cs, case_no,
+                            c.corrections_upto ? c.corrections_upto : -1, NULL,
+                            err);
+}
+
 static int take_verification_id(const hd_verification_row *row, void *payload)
 {
     *(int64_t *)payload = row->id;

@@ -10,6 +10,7 @@
  */
 #include "cli/cli.h"
 
+#include <hedui/cases.h>
 #include <hedui/report.h>
 
 #include <stdio.h>
@@ -100,6 +101,7 @@ int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv)
     const char *number = NULL, *format = NULL, *out = NULL;
     const char *issuer = "居民家庭经济状况核对中心";
     hd_report_options opt;
+    hd_case_work corrections;
     hd_cli_verify v;
     hd_application app;
     hd_dossier d;
@@ -131,6 +133,7 @@ int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv)
     hd_log_set_sink(hd_cli_log_to_stderr, NULL);
 
     memset(&app, 0, sizeof(app));
+    hd_case_work_init(&corrections);
     hd_dossier_init(&d, NULL);
     hd_result_init(&r);
     rc = hd_cli_verify_open(&v, globals, 0, &err);
@@ -151,6 +154,12 @@ int hd_cmd_report(const hd_cli_globals *globals, int argc, char **argv)
         v.env.policy = v.policy;
     }
     v.env.view_seq = l.view_seq;
+    /* A case corrected after an objection: the same overlays as its
+     * verification, or the figures would not be those recorded. */
+    if (rc == 0)
+        rc = hd_case_corrections_load(&corrections, v.env.cs, number, &err);
+    v.env.corrections = corrections.corrections;
+    v.env.correction_count = corrections.correction_count;
     v.env.action = "report";
     if (rc == 0)
         rc = hd_verify_env_prepare(&v.env, &err);
@@ -176,5 +185,6 @@ out:
     hd_result_release(&r);
     hd_dossier_release(&d);
     hd_application_release(&app);
+    hd_case_work_release(&corrections);
     return rc ? 3 : 0;
 }

@@ -6,6 +6,8 @@ verifier corrects the disputed item and verifies again, an approver
 decides and archives. Every step must show in the case's history and in
 the audit trail, and the audit chain must verify."""
 
+import json
+import os
 import subprocess
 import sys
 
@@ -111,6 +113,18 @@ def walk(fx, c, svc):
                          token=verifier).json()
     c.check("更正" in json_text(report) or report.get("corrections"),
             "re-verify: the report shows the correction")
+    # The command line replays the same verification, corrections and all.
+    api_json = svc.request("GET", "/api/v1/cases/%s/report" % no,
+                           token=verifier).body
+    path = os.path.join(fx.work, "cli-report.json")
+    out = subprocess.run([fx.hedui] + fx.db_args +
+                         ["report", no, "--format", "json", "--out", path],
+                         capture_output=True, text=True)
+    c.check(out.returncode == 0, "hedui report", out.stderr)
+    cli = json.load(open(path, encoding="utf-8")) if out.returncode == 0 else {}
+    api = json.loads(api_json)
+    for k in ("figures", "sources", "corrections", "conclusion"):
+        c.check(cli.get(k) == api.get(k), "hedui report gives the API's " + k)
 
     # 6. The objection window passes (the days are simulated in the store:
     # the decision waits for it), then the approver decides and archives.

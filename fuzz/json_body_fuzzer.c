@@ -107,21 +107,19 @@ static bool nested_ok(const json_t *v, bool multiline)
     return true;
 }
 
+/* `v` is of `type`, by jansson's own type tags. */
 static bool type_ok(const json_t *v, hd_http_type type)
 {
-    switch (type) {
-    case HD_HTTP_STRING:
-        return json_is_string(v);
-    case HD_HTTP_INT:
-        return json_is_integer(v);
-    case HD_HTTP_BOOL:
-        return json_is_boolean(v);
-    case HD_HTTP_ARRAY:
-        return json_is_array(v);
-    case HD_HTTP_OBJECT:
-        return json_is_object(v);
-    }
-    return false;
+    static const json_type want[] = {
+        [HD_HTTP_STRING] = JSON_STRING, [HD_HTTP_INT] = JSON_INTEGER,
+        [HD_HTTP_BOOL] = JSON_TRUE,     [HD_HTTP_ARRAY] = JSON_ARRAY,
+        [HD_HTTP_OBJECT] = JSON_OBJECT,
+    };
+    json_type t = json_typeof(v);
+
+    if (t == JSON_FALSE)
+        t = JSON_TRUE;
+    return (size_t)type < sizeof(want) / sizeof(want[0]) && t == want[type];
 }
 
 static void check_object(const json_t *obj)

@@ -41,11 +41,13 @@ int hd_date_from_ymd(int32_t *out, int year, int month, int day)
 
 void hd_date_to_ymd(int32_t date, int *year, int *month, int *day)
 {
-    int z = date + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
+    /* In 64 bits: every int32_t date, even one far past year 9999 (a
+     * count of working days run off the end), has a year that fits. */
+    int64_t z = (int64_t)date + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = (int)(z - era * 146097);
     int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = yoe + era * 400;
+    int y = yoe + (int)era * 400;
     int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     int mp = (5 * doy + 2) / 153;
     int d = doy - (153 * mp + 2) / 5 + 1;

@@ -28,7 +28,7 @@ struct hd_calendar {
 /* 1970-01-01 was a Thursday: 0 is Monday, 6 Sunday. */
 static int weekday(int32_t date)
 {
-    int r = (int)((date + 3) % 7);
+    int r = (int)(((int64_t)date + 3) % 7);
     return r < 0 ? r + 7 : r;
 }
 

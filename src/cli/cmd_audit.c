@@ -227,7 +227,8 @@ static int cmd_list(const hd_cli_globals *g, int argc, char **argv)
     hd_error err;
     int rc;
 
-    for (int i = 2; i < argc; i++) {
+    /* Options and their values, in pairs. */
+    for (int i = 2; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool ok = v != NULL;
 
@@ -251,7 +252,6 @@ static int cmd_list(const hd_cli_globals *g, int argc, char **argv)
             ok = false;
         if (!ok)
             return usage();
-        i++;
     }
     hd_error_clear(&err);
     rc = load_keys(g, chain_key, person_key, &err);

@@ -406,7 +406,9 @@ int hd__policy_finish(hd_policy *p, hd_error *err)
     bool any_national = false;
     int rc;
 
-    qsort(p->entries, p->count, sizeof(p->entries[0]), cmp_entry);
+    /* No entries (an empty file) is no array: qsort wants one. */
+    if (p->count)
+        qsort(p->entries, p->count, sizeof(p->entries[0]), cmp_entry);
     memset(&national, 0, sizeof(national));
     for (size_t r = 0; r < p->count; r++) {
         hd__pentry *e = &p->entries[r];

@@ -75,14 +75,13 @@ int hd__api_case_load(hd_case_row *out, hd_http_req *req)
     return hd__api_covers(req, out->region, "the case");
 }
 
-/* Reply with the whole case, its reading audited as "case.view". */
-int hd__api_reply_case(hd_http_req *req, unsigned status, const char *case_no)
+int hd__api_case_view(json_t **out, hd_http_req *req, const char *case_no)
 {
     hd_application app;
     hd_case_row c;
-    json_t *out = NULL;
     int rc;
 
+    *out = NULL;
     memset(&app, 0, sizeof(app));
     if ((rc = hd_casestore_case_get(req->cs, &c, case_no, &req->err)) != 0)
         return rc;
@@ -90,9 +89,9 @@ int hd__api_reply_case(hd_http_req *req, unsigned status, const char *case_no)
     if (rc == 0)
         rc = hd__api_audit_read(req, "case.view", case_no, &app, "shown");
     if (rc == 0)
-        rc = hd__api_case_json(&out, req, &c, &app);
+        rc = hd__api_case_json(out, req, &c, &app);
     hd_application_release(&app);
-    return rc ? rc : hd_http_reply_json(req, status, out);
+    return rc;
 }
 
 /* ------------------------------------------------------- authorizations */
@@ -214,7 +213,7 @@ int hd__api_cases_register(hd_http_req *req)
     hd_application app;
     hd_application_row row;
     auth_in *auths = NULL;
-    json_t *body, *list;
+    json_t *body, *list, *reply = NULL;
     char *app_text = NULL;
     const char *reason;
     const char *pids[HD_MAX_MEMBERS];
@@ -305,12 +304,16 @@ int hd__api_cases_register(hd_http_req *req)
     if (rc == 0)
         rc = try_authorize(req, &env, app.application_no);
     if (rc == 0)
+        rc = hd__api_case_view(&reply, req, app.application_no);
+    if (rc == 0)
         rc = hd_casestore_commit(req->cs, &req->err);
     if (rc)
         goto out;
     in_txn = false;
-    rc = hd__api_reply_case(req, 201, app.application_no);
+    rc = hd_http_reply_json(req, 201, reply);
+    reply = NULL;
 out:
+    json_decref(reply);
     if (in_txn)
         hd_casestore_rollback(req->cs);
     if (policy)
@@ -329,8 +332,12 @@ out:
 int hd__api_cases_get(hd_http_req *req)
 {
     hd_case_row c;
+    json_t *out = NULL;
     int rc = hd__api_case_load(&c, req);
-    return rc ? rc : hd__api_reply_case(req, 200, c.case_no);
+
+    if (rc == 0)
+        rc = hd__api_case_view(&out, req, c.case_no);
+    return rc ? rc : hd_http_reply_json(req, 200, out);
 }
 
 static const hd_http_field authorization_fields[] = {
@@ -344,7 +351,7 @@ int hd__api_cases_authorization(hd_http_req *req)
     hd_application app;
     hd_case_row c;
     auth_in a;
-    json_t *body = NULL;
+    json_t *body = NULL, *reply = NULL;
     bool in_txn = false;
     int rc;
 
@@ -371,12 +378,16 @@ int hd__api_cases_authorization(hd_http_req *req)
     if (rc == 0 && !strcmp(c.state, "registered"))
         rc = try_authorize(req, &env, c.case_no);
     if (rc == 0)
+        rc = hd__api_case_view(&reply, req, c.case_no);
+    if (rc == 0)
         rc = hd_casestore_commit(req->cs, &req->err);
     if (rc == 0) {
         in_txn = false;
-        rc = hd__api_reply_case(req, 201, c.case_no);
+        rc = hd_http_reply_json(req, 201, reply);
+        reply = NULL;
     }
 out:
+    json_decref(reply);
     if (in_txn)
         hd_casestore_rollback(req->cs);
     if (policy)

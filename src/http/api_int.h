@@ -108,8 +108,10 @@ int hd__api_application_load(hd_application *app, hd_http_req *req,
                              const char *application_no);
 /* The case of the path's {case_no}, when the user's region covers it. */
 int hd__api_case_load(hd_case_row *out, hd_http_req *req);
-/* Reply with the whole case; reading its members is audited. */
-int hd__api_reply_case(hd_http_req *req, unsigned status, const char *case_no);
+/* The whole case as JSON; reading its members is audited ("case.view"),
+ * in the caller's transaction when there is one: an action's reply is
+ * recorded with the action. */
+int hd__api_case_view(json_t **out, hd_http_req *req, const char *case_no);
 /* An audit entry for a read of a case's members' data by the user. */
 int hd__api_audit_read(hd_http_req *req, const char *action,
                        const char *case_no, const hd_application *app,

@@ -17,7 +17,10 @@ static const hd_http_field reason_only[] = {
     {"reason", HD_HTTP_STRING, HD_HTTP_REQUIRED, 500},
 };
 
-/* Load the case, read the body, run `fn` with the latest policy, reply. */
+/* Load the case, read the body, run `fn` with the latest policy, and
+ * reply with the case: the action, its audit entries and the reply's read
+ * in one transaction (one commit, and nothing recorded of a reply that
+ * could not be made). */
 static int act(hd_http_req *req, const hd_http_field *spec, size_t count,
                action_fn fn)
 {
@@ -25,7 +28,7 @@ static int act(hd_http_req *req, const hd_http_field *spec, size_t count,
     hd__api_policy *policy;
     hd_cases_env env;
     hd_case_row c;
-    json_t *body = NULL;
+    json_t *body = NULL, *out = NULL;
     int rc;
 
     if ((rc = hd__api_case_load(&c, req)) != 0 ||
@@ -36,10 +39,22 @@ static int act(hd_http_req *req, const hd_http_field *spec, size_t count,
         return req->err.code;
     }
     hd__api_cases_env(&env, req, policy->policy);
-    rc = fn(NULL, &env, &who, c.case_no, body, req);
+    rc = hd_casestore_begin(req->cs, &req->err);
+    if (rc == 0)
+        rc = fn(NULL, &env, &who, c.case_no, body, req);
+    if (rc == 0)
+        rc = hd__api_case_view(&out, req, c.case_no);
+    if (rc == 0)
+        rc = hd_casestore_commit(req->cs, &req->err);
+    if (rc && hd_casestore_in_transaction(req->cs))
+        hd_casestore_rollback(req->cs);
     hd__api_policy_put(req, policy);
     json_decref(body);
-    return rc ? rc : hd__api_reply_case(req, 200, c.case_no);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return hd_http_reply_json(req, 200, out);
 }
 
 static const char *text(json_t *body, const char *name)

@@ -59,7 +59,7 @@ run() { # action connections cases token
     local action=$1 conns=$2 file=$3 token=$4 threads=2 line
     [ "$conns" -lt 2 ] && threads=1
     line=$(WRK_CASES=$file WRK_TOKEN=$token WRK_ACTION=$action \
-        WRK_THREADS=$threads wrk -t"$threads" -c"$conns" -d"${seconds}s" \
+        WRK_THREADS=$threads wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 10s \
         --latency -s "$here/cases.lua" "http://127.0.0.1:$port" |
         grep '^RESULT')
     # RESULT requests=N seconds=S rps=R p50_ms=A p99_ms=B non2xx=C errors=D

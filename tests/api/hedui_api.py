@@ -187,12 +187,12 @@ class Staff:
         self.passwords = {}
         self.roles = {}
 
-    def add(self, username, role, region, password=None):
+    def add(self, username, role, region, password=None, name=None):
         password = password or ("pw-" + username + "-Secret1")
         out = subprocess.run(
             [self.hedui] + self.db_args +
             ["user", "add", username, "--role", role, "--region", region,
-             "--name", username],
+             "--name", name or username],
             input=password + "\n", capture_output=True, text=True)
         if out.returncode != 0:
             raise RuntimeError("user add %s: %s" % (username, out.stderr))

@@ -1,0 +1,1 @@
+../node_modules/echarts/dist/echarts.esm.min.mjs

@@ -6,7 +6,9 @@
 //
 // ctx: {user, params (from the path), query (URLSearchParams), go(path)}.
 // A page may return a function, called before the next page renders (to
-// stop a timer, say).
+// stop a timer, say). The returned promise resolves once the page shows
+// its data; the shell then marks the page `data-ready` (what the browser
+// tests wait for, and time).
 
 import {api, setToken, token, setUnauthorizedHandler, errorText} from './api.js';
 import {h, fill, errorBox} from './dom.js';
@@ -137,6 +139,7 @@ async function render() {
       if (seq === renderSeq) cleanup = done;
       else done();
     }
+    view.dataset.ready = '1';
   } catch (e) {
     if (seq !== renderSeq) return;
     if (e.status === 401) return;

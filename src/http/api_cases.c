@@ -294,13 +294,14 @@ int hd__api_cases_register(hd_http_req *req)
         snprintf(field, sizeof(field), "authorizations[%zu]", i);
         rc = auth_put(&auths[i], req, field);
     }
-    if (rc == 0)
+    if (rc == 0) {
         rc = hd_case_register(NULL, &env, &who, app.application_no,
                               reason && *reason ? reason : "受理申请",
                               &req->err);
-    if (rc == HD_EEXISTS)
-        hd_error_set(&req->err, rc, "application %s is already a case",
-                     app.application_no);
+        if (rc == HD_EEXISTS)
+            hd_error_set(&req->err, rc, "application %s is already a case",
+                         app.application_no);
+    }
     if (rc == 0)
         rc = try_authorize(req, &env, app.application_no);
     if (rc == 0)

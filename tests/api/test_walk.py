@@ -29,6 +29,7 @@ def main(argv):
         walk(fx, c, svc)
         revocation(fx, c, svc)
         exports(fx, c, svc)
+        conflicting_authorization(fx, c, svc)
     finally:
         fx.close()
     return c.done()
@@ -244,6 +245,28 @@ def exports(fx, c, svc):
     found = fx.query("SELECT count(*) FROM audit_log WHERE action = "
                      "'case.export' AND actor = 'clerk1'")
     c.check(found[0][0] == "3", "export: each audited", str(found))
+
+
+def conflicting_authorization(fx, c, svc):
+    """An authorization recorded before with other content refuses the
+    registration, and the error names the authorization, not the case."""
+    clerk = fx.staff.token(svc, "clerk1")
+    first = fx.pop.take(REGION)
+    auths = fx.pop.authorizations(first)
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": first, "authorizations": auths, "reason": "受理"},
+        token=clerk)
+    c.status(r, 201, "conflict: the first registration")
+    second = dict(first, application_no=first["application_no"] + "-2")
+    changed = dict(auths[0], valid_until="2099-12-31")
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": second, "authorizations": [changed],
+        "reason": "受理"}, token=clerk)
+    c.status(r, 409, "conflict: an authorization with other content")
+    err = r.error()
+    c.check(err.get("field") == "authorizations[0]" and
+            "authorization" in err.get("message", ""),
+            "conflict: the error names the authorization", repr(r))
 
 
 def json_text(obj):

@@ -118,7 +118,8 @@ function actionForm(a, c, report, opts, close) {
   }
 
   return h('form', {class: 'card action-form', 'data-test': 'action-form', 'data-action': a,
-    novalidate: true, onsubmit},
+    novalidate: true, onsubmit, oninput: ev => errors.clearFor(ev.target),
+    onchange: ev => errors.clearFor(ev.target)},
   h('h3', null, ACTION_ZH[a]),
   h('p', {class: 'muted'}, HINT[a]),
   extra.el,

@@ -30,6 +30,17 @@ export class FieldErrors {
     this.shown = [];
   }
 
+  // The user is fixing a field: its error goes (others stay until the next try).
+  clearFor(target) {
+    this.shown = this.shown.filter(({control, note}) => {
+      if (control !== target && !control.contains(target)) return true;
+      control.classList.remove('invalid');
+      control.removeAttribute('aria-invalid');
+      note.remove();
+      return false;
+    });
+  }
+
   // The control for a path, or for its nearest named parent
   // (`authorizations[2].purpose[1]` → `authorizations[2].purpose`).
   find(path) {

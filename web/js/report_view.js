@@ -162,11 +162,11 @@ function testsBlock(r) {
   const others = all.filter(x => x.program !== r.program);
   if (!own.length) return [h('h3', null, '检验结果'), testsTable(all, {'data-test': 'report-tests'})];
   return [h('h3', null, `检验结果（${zh(PROGRAM_ZH, r.program)}）`),
-    testsTable(own, {'data-test': 'report-tests'}),
+    testsTable(own, {'data-test': 'report-tests', class: 'grid compact'}),
     others.length ? h('details', null,
       h('summary', null, `其他救助类别的检验（${others.length} 项，` +
         `${others.filter(x => x.failed).length} 项未通过）`),
-      testsTable(others, {'data-test': 'report-tests-other'})) : null];
+      testsTable(others, {'data-test': 'report-tests-other', class: 'grid compact'})) : null];
 }
 
 function sourcesBlock(r) {
@@ -247,7 +247,7 @@ export function reportView(r, caseNo) {
       {title: '项目', cell: d => zh(DECLARED_ZH, d.item)},
       {title: '申报', class: 'num', cell: d => declaredText(d.item, d.declared)},
       {title: '核实', class: 'num', cell: d => declaredText(d.item, d.found)},
-    ], r.declared_vs_found)] : null,
+    ], r.declared_vs_found, {class: 'grid compact'})] : null,
     (r.sources || []).length ? sourcesBlock(r) : null,
     correctionsBlock(r),
     r.feeds && r.feeds.length ? h('details', null, h('summary', null, '数据来源及截止日期'), table([

@@ -38,6 +38,7 @@ function facts(c) {
     row('报告期限', c.report_due),
     row('审核确认期限', c.decision_due),
     row('异议期至', objectionWindow(c)),
+    row('是否超期', c.overdue ? h('span', {class: 'badge overdue'}, '已超期') : '否'),
     row('核对结论', c.conclusion ? h('span', {class: 'badge conclusion-' + c.conclusion},
       zh(CONCLUSION_ZH, c.conclusion)) : '尚未核对'),
     row('审核结果', zh(DECISION_ZH, c.decision))));
@@ -109,7 +110,17 @@ function reportArea(c, report) {
 
 export default async function render(view, ctx) {
   const no = ctx.params.case_no;
-  let c = await api.get(`/cases/${encodeURIComponent(no)}`);
+  let c;
+  try {
+    c = await api.get(`/cases/${encodeURIComponent(no)}`);
+  } catch (e) {
+    // A case of another county is not this user's to see, nor to learn more about.
+    if (e.status !== 403 && e.status !== 404) throw e;
+    fill(view, h('h1', null, '案件'), errorBox(e.status === 403
+      ? '无权查看此案件：案件不在您的辖区内。' : `没有编号为 ${no} 的案件。`),
+    h('p', null, h('a', {href: '#/cases'}, '返回案件列表')));
+    return;
+  }
   let report = c.conclusion ? await loadReport(no) : null;
 
   async function refresh() {

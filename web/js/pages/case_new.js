@@ -319,7 +319,10 @@ export default async function render(view, ctx) {
       ctx.go('/cases/' + encodeURIComponent(c.case_no));
     } catch (e) {
       submit.disabled = false;
-      const at = e.field && errors.show(e.field, fieldText(e));
+      // A stored id with other content is about the id.
+      const path = e.code === 'conflict' && /^authorizations\[\d+\]$/.test(e.field)
+        ? e.field + '.authorization_id' : e.field;
+      const at = e.field && errors.show(path, fieldText(e));
       const exists = e.status === 409 && !e.field && /already a case/.test(e.message || '');
       fill(status, errorBox(at ? `未能受理：${fieldText(e)}（${e.field}）` : errorText(e)), exists ? h('p', null, h('a', {
         href: '#/cases/' + encodeURIComponent(b.application.application_no)}, '查看已受理的案件')) : null);
@@ -335,7 +338,8 @@ export default async function render(view, ctx) {
         h('label', {class: 'button'}, '导入授权书（JSONL）', authFile),
         h('a', {href: '#/cases', class: 'button'}, '返回案件列表'))),
     importStatus,
-    h('form', {class: 'case-form', 'data-test': 'case-form', novalidate: true, onsubmit},
+    h('form', {class: 'case-form', 'data-test': 'case-form', novalidate: true, onsubmit,
+      oninput: ev => errors.clearFor(ev.target), onchange: ev => errors.clearFor(ev.target)},
       h('section', {class: 'card'}, h('h2', null, '申请信息'),
         field('申请编号', appNo), field('救助类别', program), field('行政区划', region),
         field('申请日期', appliedOn),

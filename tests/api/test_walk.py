@@ -116,6 +116,14 @@ def walk(fx, c, svc):
         "reason": "核实后更正"}, token=verifier)
     case = case_of(c, r, "correct", "corrected")
     c.check(len(case.get("corrections", [])) == 1, "correct: listed")
+    c.check(not any(m["pid"].upper() in json_text(case)
+                    for m in app["members"]),
+            "correct: no full citizen ID in the case, record keys included")
+    detail = fx.query("SELECT detail FROM case_event WHERE case_no = '%s' "
+                      "AND action = 'correct'" % no)
+    ids = [k.get("id") for k in case.get("corrections", [])]
+    c.check(detail and json.loads(detail[0][0]).get("corrections") == ids,
+            "correct: the event names the corrections", str(detail))
     r = svc.request("POST", "/api/v1/cases/%s/verify" % no,
                     {"reason": "更正后重新核对"}, token=verifier)
     case_of(c, r, "re-verify", "verified")
@@ -138,7 +146,16 @@ def walk(fx, c, svc):
 
     # 6. The objection window passes (the days are simulated in the store:
     # the decision waits for it), then the approver decides and archives.
+    # The buttons follow the window: no decision while it is open, no
+    # objection after.
+    def allowed(token):
+        return svc.request("GET", "/api/v1/cases/" + no,
+                           token=token).json().get("allowed_actions")
+    c.check("decide" not in allowed(approver) and "object" in allowed(clerk),
+            "window open: object, not decide", str(allowed(approver)))
     fx.close_objection_window(no)
+    c.check("decide" in allowed(approver) and "object" not in allowed(clerk),
+            "window closed: decide, not object", str(allowed(clerk)))
     r = svc.request("POST", "/api/v1/cases/%s/decision" % no, {
         "decision": "approved" if case.get("conclusion") == "meets"
         else "rejected", "reason": "经审核确认"}, token=approver)

@@ -62,13 +62,38 @@ int hd__api_deliveries(hd_http_req *req)
 
 /* ---------------------------------------------------------- quarantine */
 
-/* A raw record with every run that looks like a citizen ID masked: the
- * admin needs the record's shape to tell the department what to fix, not
- * the person. */
+/* The length of the UTF-8 sequence a lead byte starts (1 for a byte that
+ * starts none: it is then judged alone, and found invalid). */
+static size_t utf8_seq_len(unsigned char c)
+{
+    return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf8 ? 4 : 1;
+}
+
+/* Replace, in place, every byte not part of a valid UTF-8 sequence with
+ * '?'. A row quarantined as "not valid UTF-8" still has to be shown, and
+ * JSON cannot carry its raw bytes. */
+static void utf8_scrub(char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq_len((unsigned char)s[i]);
+        if (k <= n - i && hd_utf8_count(s + i, k) == 1) {
+            i += k;
+        } else {
+            s[i++] = '?';
+        }
+    }
+}
+
+/* A raw record with every run that looks like a citizen ID masked and any
+ * bytes that are not UTF-8 replaced: the admin needs the record's shape to
+ * tell the department what to fix, not the person. */
 static char *mask_ids(hd_arena *arena, const char *raw)
 {
     size_t n = strlen(raw);
     char *out = hd_arena_strndup(arena, raw, n);
+
+    if (out)
+        utf8_scrub(out, n);
 
     for (size_t i = 0; out && i + 18 <= n; i++) {
         size_t k = 0;

@@ -84,6 +84,32 @@ static void utf8_scrub(char *s, size_t n)
     }
 }
 
+static bool is_ascii_alnum(char c)
+{
+    return hd_is_digit(c) || hd_is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
+/* A run of 15 to 18 letters and digits, at least 13 of them digits, is
+ * taken for a citizen ID, well formed or not: a row quarantined for its
+ * ID holds one a digit short or with a letter in it, and a 15-digit ID
+ * of the old kind is an ID too. From the birth date on, all but the last
+ * four characters (three when shorter than 18) are masked. A masked run
+ * holds '*', so it is not a run again. */
+static void mask_id_like(char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t j = i, digits = 0;
+        while (j < n && is_ascii_alnum(s[j]))
+            digits += hd_is_digit(s[j++]);
+        size_t len = j - i;
+        if (len >= 15 && len <= 18 && digits >= 13)
+            memset(s + i + 6, '*', len - 6 - (len == 18 ? 4 : 3));
+        i = j > i ? j : i + 1;
+    }
+}
+
 /* A raw record with every run that looks like a citizen ID masked and any
  * bytes that are not UTF-8 replaced: the admin needs the record's shape to
  * tell the department what to fix, not the person. */
@@ -107,6 +133,8 @@ static char *mask_ids(hd_arena *arena, const char *raw)
             i += 17;
         }
     }
+    if (out)
+        mask_id_like(out, n);
     return out;
 }
 

@@ -355,15 +355,19 @@ def check_bad_input(w, c):
 def check_quarantine_not_utf8(w, c):
     """A row quarantined because it is not UTF-8 is still shown to the
     admin (its bad bytes as '?', its citizen ID masked), not a 500: JSON
-    cannot carry the raw bytes."""
+    cannot carry the raw bytes. A row quarantined for a malformed citizen
+    ID (a digit short) shows it masked too."""
     src = os.path.join(w.fx.pop_dir, "deliveries", "banks", "deposit.csv")
     with open(src, "rb") as f:
         lines = f.read().split(b"\n")
-    # Enough good rows that one bad row stays under the 1% share.
-    rows = [r for r in lines[1:] if r][:150]
+    # Enough good rows that two bad rows stay under the 1% share.
+    rows = [r for r in lines[1:] if r][:300]
     bad = rows[0].split(b",")
     bad[1] = b"\xe6\xa0\xb8\xff\xfe"
     rows[0] = b",".join(bad)
+    short = rows[1].split(b",")
+    short[0] = short[0][:17]
+    rows[1] = b",".join(short)
     data = b"\n".join([lines[0]] + rows) + b"\n"
     delivery = os.path.join(w.fx.work, "banks-not-utf8")
     os.makedirs(delivery, exist_ok=True)
@@ -388,9 +392,13 @@ def check_quarantine_not_utf8(w, c):
     got = r.json().get("rows", []) if r.status == 200 else []
     pid = bad[0].decode()
     want = pid[:6] + "*" * 8 + pid[14:] + ",\u6838??,"
-    c.check(len(got) == 1 and got[0].get("raw", "").startswith(want),
+    c.check(len(got) == 2 and got[0].get("raw", "").startswith(want),
             "the raw record with its bad bytes as ? and its ID masked",
             repr(got))
+    pid17 = short[0].decode()
+    want = pid17[:6] + "*" * 8 + pid17[14:] + ","
+    c.check(len(got) == 2 and got[1].get("raw", "").startswith(want),
+            "a citizen ID a digit short is masked", repr(got))
 
 
 def urlq(s):

@@ -421,6 +421,13 @@ def main(argv):
             check_route(w, c, method, path, op)
         check_lists_stay_in_region(w, c)
         check_bad_input(w, c)
+        # An admin's reason is audited with the change it explains.
+        for action, reason in (("user_role", "调岗"), ("user_disable", "离职"),
+                               ("user_passwd", "重置")):
+            n = w.fx.query("SELECT count(*) FROM audit_log WHERE action = "
+                           "'%s' AND outcome LIKE '%%reason=%s%%'" %
+                           (action, reason))
+            c.check(int(n[0][0]) > 0, "%s: the reason audited" % action)
         check_quarantine_not_utf8(w, c)
     finally:
         fx.close()

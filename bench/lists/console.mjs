@@ -14,7 +14,8 @@
 // line a page: name, loads, median ms, max ms, the median ms of the page's
 // API requests (their durations added, as the browser saw them; the shell's
 // /me is left out), what the page showed (the
-// case list's total line, or the page's heading), console messages.
+// case list's total line, the dashboard's total card, or the page's
+// heading), console messages.
 // Any console error or warning, failed request or error box is counted
 // and printed to stderr.
 import {createRequire} from 'module';
@@ -94,7 +95,7 @@ try {
         problems++;
         console.error(`${name}: error box: ${await page.textContent('[data-test=error]')}`);
       }
-      const total = await page.$('[data-test=case-total]');
+      const total = await page.$('[data-test=case-total], [data-test=stat-total]');
       shown = total ? await total.textContent()
         : await page.textContent('.page h1').catch(() => '');
     }

@@ -90,8 +90,11 @@ def main(out):
     s, p = wrk.get("lists", {}), wrk.get("pg-lists", {})
 
     def cell(v):
-        return "%.0f | %.2f | %.2f" % (float(v[3]), float(v[4]),
-                                        float(v[5])) if v else "- | - | -"
+        if not v:
+            return "- | - | -"
+        if float(v[3]) == 0:  # not one answer within the run
+            return "0 | - | -"
+        return "%.0f | %.2f | %.2f" % (float(v[3]), float(v[4]), float(v[5]))
 
     bad = []
     for conns in ("1", "16"):

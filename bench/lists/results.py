@@ -94,7 +94,9 @@ def main(out):
             return "- | - | -"
         if float(v[3]) == 0:  # not one answer within the run
             return "0 | - | -"
-        return "%.0f | %.2f | %.2f" % (float(v[3]), float(v[4]), float(v[5]))
+        rps = float(v[3])
+        return "%s | %.2f | %.2f" % ("%.0f" % rps if rps >= 10 else "%.1f" % rps,
+                                     float(v[4]), float(v[5]))
 
     bad = []
     for conns in ("1", "16"):

@@ -58,7 +58,8 @@ def main(out):
         if os.path.exists(f):
             lines.append("%s failed: %s" % (lab, open(f).read().strip()))
     if not ran:
-        print("\n\n".join(lines))
+        if lines:  # nothing at all when neither was asked for
+            print("\n\n".join(lines))
         return
     info = {lab: dict(r[:2] for r in read(out, lab + ".info")) for lab in ran}
     wrk = {lab: {(r[0], r[1], r[2]): r for r in read(out, lab + ".tsv")}

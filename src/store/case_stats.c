@@ -6,12 +6,32 @@
  */
 #include "store/store_int.h"
 
-/* The jurisdiction is a prefix of the region code: 2 digits for a
- * province, 4 for a city, 6 for a county. */
+#include <stdio.h>
+#include <string.h>
+
+/* The jurisdiction is a prefix of the region code (2 digits for a
+ * province, 4 for a city, 6 for a county), asked as the range of codes
+ * that begin with it: an index on region serves a range, not substr(). */
+static int prefix_range(char lo[8], char hi[8], const char *prefix,
+                        hd_error *err)
+{
+    size_t n = prefix ? strlen(prefix) : 0;
+
+    if (!prefix || n > 6)
+        return hd_error_set(err, HD_EINVAL, "case store: no jurisdiction");
+    memcpy(lo, prefix, n + 1);
+    memcpy(hi, prefix, n + 1);
+    if (n == 0)
+        snprintf(hi, 8, "%s", "a"); /* above every digit */
+    else
+        hi[n - 1]++; /* '9' + 1 is ':', still above every digit */
+    return 0;
+}
+
 static const char counts_sql[] =
     "SELECT region, program, state, coalesce(conclusion, ''), "
     "coalesce(decision, ''), count(*) FROM case_file "
-    "WHERE substr(region, 1, length($1)) = $1 "
+    "WHERE region >= $1 AND region < $2 "
     "GROUP BY region, program, state, conclusion, decision "
     "ORDER BY region, program, state, conclusion, decision";
 
@@ -33,7 +53,10 @@ int hd_casestore_case_counts(hd_casestore *cs, const char *region_prefix,
                              void *payload, hd_error *err)
 {
     counts_ctx ctx = {fn, payload};
-    return hd__sql_each(cs, take, &ctx, err, counts_sql, "s", region_prefix);
+    char lo[8], hi[8];
+    int rc = prefix_range(lo, hi, region_prefix, err);
+    return rc ? rc
+              : hd__sql_each(cs, take, &ctx, err, counts_sql, "ss", lo, hi);
 }
 
 /*
@@ -56,7 +79,7 @@ static const char days_sql[] =
     "AS d "
     "FROM case_file c LEFT JOIN case_event e ON e.case_no = c.case_no "
     "AND e.action IN ('verify', 'decide') "
-    "WHERE substr(c.region, 1, length($1)) = $1 "
+    "WHERE c.region >= $1 AND c.region < $2 "
     "GROUP BY c.case_no, c.opened_at) t "
     "GROUP BY o, v, d";
 
@@ -84,7 +107,12 @@ int hd_casestore_case_days(hd_casestore *cs, const char *region_prefix,
                            void *payload, hd_error *err)
 {
     days_ctx ctx = {fn, payload};
-    if (!cs || !region_prefix || !fn)
+    char lo[8], hi[8];
+    int rc;
+
+    if (!cs || !fn)
         return hd_error_set(err, HD_EINVAL, "case store: no jurisdiction");
-    return hd__sql_each(cs, take_days, &ctx, err, days_sql, "s", region_prefix);
+    if ((rc = prefix_range(lo, hi, region_prefix, err)) != 0)
+        return rc;
+    return hd__sql_each(cs, take_days, &ctx, err, days_sql, "ss", lo, hi);
 }

@@ -56,7 +56,7 @@ function samples(server) {
     windowClosed: verified[1][0],
     objected: first('objected')[0][0],
     corrected: first('corrected')[0][0],
-    delivery: server.query('SELECT delivery_id FROM ingest_log WHERE accepted = 1 ORDER BY id LIMIT 1')[0][0],
+    delivery: server.query('SELECT delivery_id FROM quarantine ORDER BY delivery_id LIMIT 1')[0][0],
   };
   server.closeObjectionWindow(s.windowClosed);
   return s;

@@ -96,15 +96,19 @@ export class Run {
     return true;
   }
 
-  // A new tab signed in as `username`; `viewport` {width, height}.
-  async tab(username, {viewport, label} = {}) {
+  // A new tab signed in as `username`; `viewport` {width, height};
+  // atLogin(tab) runs on the sign-in page.
+  async tab(username, {viewport, label, atLogin} = {}) {
     const account = this.accounts[username];
     if (!account) throw new Error('no account ' + username);
     const page = await this.context.newPage();
+    // a page of the demo data shows in well under a second; an action
+    // (a verification, a PDF) in a few
+    page.setDefaultTimeout(10000);
     if (viewport) await page.setViewportSize(viewport);
     const tab = new Tab(this, page, account, label);
     this.tabs.push(tab);
-    tab.home = await tab.login();
+    tab.home = await tab.login(atLogin);
     return tab;
   }
 

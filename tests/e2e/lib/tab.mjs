@@ -100,7 +100,8 @@ export class Tab {
   }
 
   // Sign in through the form; the page the role starts on is then shown.
-  async login() {
+  // atLogin(tab) runs once the sign-in page shows.
+  async login(atLogin) {
     const a = this.account;
     const t0 = Date.now();
     await this.page.goto(this.run.server.url + '#/login');
@@ -108,6 +109,7 @@ export class Tab {
     const shown = await login.jsonValue();
     this.run.timing(this, '/login', 'login', Date.now() - t0, 'ready');
     if (shown.page !== 'login') throw new Error('the sign-in page did not show: ' + JSON.stringify(shown));
+    if (atLogin) await atLogin(this);
     await this.page.fill('#login-username', a.username);
     await this.page.fill('#login-password', a.password);
     if (a.totp_secret) await this.page.fill('#login-totp', freshTotp(a.totp_secret));

@@ -63,4 +63,27 @@ int hd_xlsx_roll_add(hd_xlsx_roll *x, const hd_result *r,
  * accepted). */
 int hd_xlsx_roll_close(hd_xlsx_roll *x, hd_error *err);
 
+/*
+ * A list of cases for staff (the console's export), one row per case with
+ * Chinese headings and names; a case row holds no personal data. CSV is
+ * UTF-8 with a byte-order mark (for Excel), appended to `csv`; XLSX is
+ * written to `xlsx_path` (constant memory; a sheet per 1,048,575 rows),
+ * its `created` property `issued_at`. Add rows in the order wanted, then
+ * close (always, also after an error; NULL is accepted).
+ */
+typedef enum hd_case_list_format {
+    HD_CASE_LIST_CSV,
+    HD_CASE_LIST_XLSX
+} hd_case_list_format;
+
+typedef struct hd_case_list_export hd_case_list_export;
+
+int hd_case_list_export_open(hd_case_list_export **out,
+                             hd_case_list_format format, hd_buf *csv,
+                             const char *xlsx_path, int64_t issued_at,
+                             hd_error *err);
+int hd_case_list_export_add(hd_case_list_export *x, const hd_case_row *c,
+                            bool overdue, hd_error *err);
+int hd_case_list_export_close(hd_case_list_export *x, hd_error *err);
+
 #endif

@@ -813,7 +813,9 @@ int hd_casestore_case_update(hd_casestore *cs, const hd_case_row *row,
  * cases whose report is due before it and not issued (states registered
  * and authorized), or whose decision is due before it and not made
  * (verified, objected, corrected). `case_no_part` matches any part of
- * the number. `limit` 0 means 100; at most 1000.
+ * the number. `limit` 0 means 100; at most 1000, unless `all` is set:
+ * then every match, in one read (an export), and offset and limit are
+ * ignored.
  */
 typedef struct hd_case_filter {
     const char *region;
@@ -823,6 +825,7 @@ typedef struct hd_case_filter {
     const char *case_no_part;
     int64_t offset;
     int64_t limit;
+    bool all;
 } hd_case_filter;
 
 #define HD_CASE_LIST_MAX 1000

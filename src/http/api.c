@@ -6,7 +6,9 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef HEDUI_CALENDAR_DIR
 #error "HEDUI_CALENDAR_DIR is set by CMakeLists.txt"
@@ -220,6 +222,36 @@ int hd__api_audit(hd_http_req *req, const char *action, const char *case_no,
         .outcome = outcome,
     };
     return hd_casestore_audit_add(req->cs, &e, &req->err);
+}
+
+int hd__api_file_bytes(hd_buf *out,
+                       int (*write)(const char *path, void *payload,
+                                    hd_error *err),
+                       void *payload, hd_error *err)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char path[4096];
+    FILE *f;
+    int fd, rc;
+
+    snprintf(path, sizeof(path), "%s/hedui-XXXXXX",
+             tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if ((fd = mkstemp(path)) < 0)
+        return hd_error_set(err, HD_EIO, "cannot make a temporary file");
+    close(fd);
+    rc = write(path, payload, err);
+    if (rc == 0 && (f = fopen(path, "rb"))) {
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            hd_buf_append(out, chunk, n);
+        fclose(f);
+        rc = hd_buf_error(out);
+    } else if (rc == 0) {
+        rc = hd_error_set(err, HD_EIO, "cannot read %s back", path);
+    }
+    unlink(path);
+    return rc;
 }
 
 json_t *hd__api_user_json(const hd_staff_user *u)

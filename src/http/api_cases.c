@@ -294,13 +294,14 @@ int hd__api_cases_register(hd_http_req *req)
         snprintf(field, sizeof(field), "authorizations[%zu]", i);
         rc = auth_put(&auths[i], req, field);
     }
-    if (rc == 0)
+    if (rc == 0) {
         rc = hd_case_register(NULL, &env, &who, app.application_no,
                               reason && *reason ? reason : "受理申请",
                               &req->err);
-    if (rc == HD_EEXISTS)
-        hd_error_set(&req->err, rc, "application %s is already a case",
-                     app.application_no);
+        if (rc == HD_EEXISTS)
+            hd_error_set(&req->err, rc, "application %s is already a case",
+                         app.application_no);
+    }
     if (rc == 0)
         rc = try_authorize(req, &env, app.application_no);
     if (rc == 0)
@@ -416,34 +417,26 @@ static int add_row(const hd_case_row *row, void *payload)
     return !o || json_array_append_new(ctx->cases, o) ? HD_ENOMEM : 0;
 }
 
-int hd__api_cases_list(hd_http_req *req)
+int hd__api_case_filter(hd_case_filter *f, hd_http_req *req)
 {
     const hd_staff_user *u = hd__api_user(req);
-    list_ctx ctx = {json_array(), hd_cases_today(hd__api_now(req))};
-    hd_case_filter f = {.overdue_on = HD_CASE_NO_DATE};
-    hd_http_page page;
-    int64_t total = 0, overdue = 0;
     const char *region = NULL;
+    int64_t overdue = 0;
     int rc;
 
-    if (!ctx.cases)
-        return hd_error_set(&req->err, HD_ENOMEM, "out of memory");
-    rc = hd_http_query_only(req, list_params,
-                            sizeof(list_params) / sizeof(list_params[0]));
-    if (rc == 0)
-        rc = hd_http_query_page(&page, req);
-    if (rc == 0)
-        rc = hd_http_query_text(&f.state, req, "state", 16);
-    if (rc == 0 && f.state && hd_case_state_find(f.state) < 0) {
-        rc = hd_error_set(&req->err, HD_EDATA, "no such state: %s", f.state);
+    memset(f, 0, sizeof(*f));
+    f->overdue_on = HD_CASE_NO_DATE;
+    rc = hd_http_query_text(&f->state, req, "state", 16);
+    if (rc == 0 && f->state && hd_case_state_find(f->state) < 0) {
+        rc = hd_error_set(&req->err, HD_EDATA, "no such state: %s", f->state);
         hd_error_at(&req->err, NULL, 0, 0, "state");
     }
     if (rc == 0)
-        rc = hd_http_query_text(&f.program, req, "program", 32);
+        rc = hd_http_query_text(&f->program, req, "program", 32);
     if (rc == 0)
         rc = hd_http_query_text(&region, req, "region", 6);
     if (rc == 0)
-        rc = hd_http_query_text(&f.case_no_part, req, "q", 63);
+        rc = hd_http_query_text(&f->case_no_part, req, "q", 63);
     if (rc == 0)
         rc = hd_http_query_int(&overdue, req, "overdue", 0, 0, 1);
     if (rc == 0 && region) {
@@ -454,13 +447,32 @@ int hd__api_cases_list(hd_http_req *req)
             hd_error_at(&req->err, NULL, 0, 0, "region");
         }
     }
+    f->region = region ? region : u->region;
+    if (overdue)
+        f->overdue_on = hd_cases_today(hd__api_now(req));
+    return rc;
+}
+
+int hd__api_cases_list(hd_http_req *req)
+{
+    list_ctx ctx = {json_array(), hd_cases_today(hd__api_now(req))};
+    hd_case_filter f;
+    hd_http_page page;
+    int64_t total = 0;
+    int rc;
+
+    if (!ctx.cases)
+        return hd_error_set(&req->err, HD_ENOMEM, "out of memory");
+    rc = hd_http_query_only(req, list_params,
+                            sizeof(list_params) / sizeof(list_params[0]));
+    if (rc == 0)
+        rc = hd_http_query_page(&page, req);
+    if (rc == 0)
+        rc = hd__api_case_filter(&f, req);
     if (rc) {
         json_decref(ctx.cases);
         return rc;
     }
-    f.region = region ? region : u->region;
-    if (overdue)
-        f.overdue_on = ctx.today;
     f.offset = page.offset;
     f.limit = page.page_size;
     rc = hd_casestore_case_list(req->cs, &f, add_row, &ctx, &total, &req->err);

@@ -106,6 +106,16 @@ int hd__api_case_json(json_t **out, hd_http_req *req, const hd_case_row *c,
 /* The application recorded under `application_no`, parsed. */
 int hd__api_application_load(hd_application *app, hd_http_req *req,
                              const char *application_no);
+/* The list filters of the query (state, program, region, overdue, q),
+ * checked; the region defaults to the user's, and one outside it is 403.
+ * The strings are borrowed from the request. */
+int hd__api_case_filter(hd_case_filter *f, hd_http_req *req);
+/* Bytes of a file a writer makes (libxlsxwriter writes files): a private
+ * temporary file under $TMPDIR, read back into `out` and removed. */
+int hd__api_file_bytes(hd_buf *out,
+                       int (*write)(const char *path, void *payload,
+                                    hd_error *err),
+                       void *payload, hd_error *err);
 /* The case of the path's {case_no}, when the user's region covers it. */
 int hd__api_case_load(hd_case_row *out, hd_http_req *req);
 /* The whole case as JSON; reading its members is audited ("case.view"),
@@ -131,6 +141,7 @@ int hd__api_users_disable(hd_http_req *req);
 int hd__api_users_password(hd_http_req *req);
 
 int hd__api_cases_list(hd_http_req *req);
+int hd__api_cases_export(hd_http_req *req);
 int hd__api_cases_register(hd_http_req *req);
 int hd__api_cases_get(hd_http_req *req);
 int hd__api_cases_authorization(hd_http_req *req);

@@ -7,9 +7,7 @@
 #include "http/api_int.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char *const report_params[] = {"format"};
 
@@ -24,33 +22,15 @@ static const struct {
      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 };
 
-/* libxlsxwriter writes files: a private temporary one, read back. */
-static int render_xlsx(hd_buf *out, const hd_case_work *w,
-                       const hd_report_options *opt, hd_error *err)
-{
-    const char *tmpdir = getenv("TMPDIR");
-    char path[4096];
-    FILE *f;
-    int fd, rc;
+typedef struct xlsx_job {
+    const hd_case_work *work;
+    const hd_report_options *opt;
+} xlsx_job;
 
-    snprintf(path, sizeof(path), "%s/hedui-report-XXXXXX",
-             tmpdir && *tmpdir ? tmpdir : "/tmp");
-    if ((fd = mkstemp(path)) < 0)
-        return hd_error_set(err, HD_EIO, "cannot make a temporary file");
-    close(fd);
-    rc = hd_report_xlsx(path, &w->result, &w->app, opt, err);
-    if (rc == 0 && (f = fopen(path, "rb"))) {
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            hd_buf_append(out, chunk, n);
-        fclose(f);
-        rc = hd_buf_error(out);
-    } else if (rc == 0) {
-        rc = hd_error_set(err, HD_EIO, "cannot read the workbook back");
-    }
-    unlink(path);
-    return rc;
+static int write_xlsx(const char *path, void *payload, hd_error *err)
+{
+    const xlsx_job *j = payload;
+    return hd_report_xlsx(path, &j->work->result, &j->work->app, j->opt, err);
 }
 
 /* The region's objection window, which the report tells the family. */
@@ -113,7 +93,8 @@ int hd__api_case_report(hd_http_req *req)
         else if (f == 2)
             rc = hd_report_pdf(&out, &work.result, &work.app, &opt, &req->err);
         else
-            rc = render_xlsx(&out, &work, &opt, &req->err);
+            rc = hd__api_file_bytes(&out, write_xlsx, &(xlsx_job){&work, &opt},
+                                    &req->err);
     }
     if (rc == 0 && f > 0) {
         char disposition[160];

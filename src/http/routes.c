@@ -30,6 +30,8 @@ static const hd_http_route routes[] = {
      false},
 
     {"GET", "/api/v1/cases", hd__api_cases_list, CASEWORK, false},
+    /* before {case_no}: the first route that matches answers */
+    {"GET", "/api/v1/cases/export", hd__api_cases_export, CASEWORK, false},
     {"POST", "/api/v1/cases", hd__api_cases_register, CLERK, false},
     {"GET", "/api/v1/cases/{case_no}", hd__api_cases_get, CASEWORK, false},
     {"POST", "/api/v1/cases/{case_no}/authorizations",

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,6 +69,8 @@ void hd__http_static_serve(hd_http_req *req, const char *web_root)
     struct stat st;
     size_t root_len = 0;
     bool inside = false;
+    char etag[64];
+    const char *match;
     int fd = -1;
 
     hd_buf_init(&want, PATH_MAX);
@@ -83,12 +86,25 @@ void hd__http_static_serve(hd_http_req *req, const char *web_root)
     hd_buf_release(&want);
     if (inside)
         fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-        hd__http_reply_text(req, 200, "") != 0) {
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
-        if (!ctx->replied)
-            hd__http_reply_text(req, 404, "not found\n");
+        hd__http_reply_text(req, 404, "not found\n");
+        return;
+    }
+    /* Pages are served with no-cache: the browser asks again each time,
+     * and a file it has already (the 1 MB chart library, say) costs a
+     * 304 instead of its bytes. */
+    snprintf(etag, sizeof(etag), "\"%llx-%llx-%lx\"",
+             (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtim.tv_sec,
+             (unsigned long)st.st_mtim.tv_nsec);
+    match = hd_http_header(req, "If-None-Match");
+    if (hd__http_reply_text(req, match && !strcmp(match, etag) ? 304 : 200,
+                            "") != 0 ||
+        hd_http_reply_header(req, "ETag", etag) != 0 ||
+        (match && !strcmp(match, etag))) {
+        close(fd);
         return;
     }
     ctx->content_type = type_of(real);

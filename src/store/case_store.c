@@ -284,6 +284,10 @@ int hd_casestore_case_list(hd_casestore *cs, const hd_case_filter *f,
     if (limit > HD_CASE_LIST_MAX)
         limit = HD_CASE_LIST_MAX;
     offset = f->offset > 0 ? f->offset : 0;
+    if (f->all) {
+        limit = INT64_MAX; /* LIMIT with no end, on both engines */
+        offset = 0;
+    }
     due_arg = date_arg(due, f->overdue_on);
     if (f->case_no_part && *f->case_no_part) {
         /* '!' escapes LIKE's own characters in the text asked for. */

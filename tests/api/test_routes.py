@@ -153,6 +153,8 @@ def fixture_for(w, method, path, op):
             "/api/v1/cases/{case_no}/archive": lambda: {"reason": "归档"},
         }.get(path, lambda: None)()
         return concrete, body
+    if path == "/api/v1/cases/export":
+        return path + "?format=csv", None
     if path == "/api/v1/cases":
         if method == "GET":
             return path, None

@@ -28,6 +28,8 @@ def main(argv):
     try:
         walk(fx, c, svc)
         revocation(fx, c, svc)
+        exports(fx, c, svc)
+        conflicting_authorization(fx, c, svc)
     finally:
         fx.close()
     return c.done()
@@ -199,6 +201,72 @@ def revocation(fx, c, svc):
                     token=auditor)
     c.check(r.status == 200 and r.json()["total"] == 0,
             "revocation: nothing was read", repr(r))
+
+
+def exports(fx, c, svc):
+    """The case list as a file: the county's own cases, with the list's
+    filters, and nothing of another county's; each export audited."""
+    fx.staff.add("clerk_other", "clerk", "230104")
+    clerk = fx.staff.token(svc, "clerk1")
+    other = fx.staff.token(svc, "clerk_other")
+    app = fx.pop.take(REGION)
+    no = app["application_no"]
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": app, "authorizations": fx.pop.authorizations(app),
+        "reason": "受理"}, token=clerk)
+    c.status(r, 201, "exports: register")
+    r = svc.request("GET", "/api/v1/cases/export?format=csv", token=clerk)
+    c.status(r, 200, "export csv")
+    text = r.body.decode("utf-8")
+    c.check(text.startswith("\ufeff案件编号,"), "export csv: BOM, heading")
+    rows = [line.split(",") for line in text.splitlines()[1:]]
+    listed = svc.request("GET", "/api/v1/cases?page_size=200",
+                         token=clerk).json()
+    c.check(sorted(r[0] for r in rows) ==
+            sorted(x["case_no"] for x in listed["cases"]),
+            "export csv: the cases of the list", "%d rows" % len(rows))
+    c.check(all(r[1] == REGION for r in rows), "export csv: the county's")
+    r = svc.request("GET", "/api/v1/cases/export?format=csv&state=archived",
+                    token=clerk)
+    c.check(no not in r.body.decode("utf-8"), "export csv: filtered")
+    r = svc.request("GET", "/api/v1/cases/export?format=xlsx", token=clerk)
+    c.status(r, 200, "export xlsx")
+    c.check(r.body.startswith(b"PK"), "export xlsx: a workbook")
+    r = svc.request("GET", "/api/v1/cases/export?format=csv", token=other)
+    c.status(r, 200, "export csv, another county")
+    c.check(no not in r.body.decode("utf-8") and
+            len(r.body.decode("utf-8").splitlines()) == 1,
+            "export csv: another county sees none of this county's cases")
+    r = svc.request("GET", "/api/v1/cases/export?format=csv&region=" + REGION,
+                    token=other)
+    c.status(r, 403, "export csv: another county's region asked for")
+    r = svc.request("GET", "/api/v1/cases/export?format=pdf", token=clerk)
+    c.status(r, 400, "export: an unknown format")
+    found = fx.query("SELECT count(*) FROM audit_log WHERE action = "
+                     "'case.export' AND actor = 'clerk1'")
+    c.check(found[0][0] == "3", "export: each audited", str(found))
+
+
+def conflicting_authorization(fx, c, svc):
+    """An authorization recorded before with other content refuses the
+    registration, and the error names the authorization, not the case."""
+    clerk = fx.staff.token(svc, "clerk1")
+    first = fx.pop.take(REGION)
+    auths = fx.pop.authorizations(first)
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": first, "authorizations": auths, "reason": "受理"},
+        token=clerk)
+    c.status(r, 201, "conflict: the first registration")
+    second = dict(first, application_no=first["application_no"] + "-2")
+    changed = dict(auths[0], valid_until="2099-12-31")
+    r = svc.request("POST", "/api/v1/cases", {
+        "application": second, "authorizations": [changed],
+        "reason": "受理"}, token=clerk)
+    c.status(r, 409, "conflict: an authorization with other content")
+    err = r.error()
+    c.check(err.get("field") == "authorizations[0]" and
+            "authorization" in err.get("message", ""),
+            "conflict: the error names the authorization", repr(r))
 
 
 def json_text(obj):

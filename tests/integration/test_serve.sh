@@ -178,6 +178,14 @@ header Content-Security-Policy | grep -q "frame-ancestors 'none'" || fail "no CS
 s=$(req "$base/css/site.css")
 [ "$s" = 200 ] || fail "css: $s"
 [ "$(header Content-Type)" = "text/css; charset=utf-8" ] || fail "css type"
+# A file the browser has already: its ETag asked back is 304, no body.
+etag=$(header ETag)
+[ -n "$etag" ] || fail "no ETag"
+rm -f "$work/body"
+s=$(req -H "If-None-Match: $etag" "$base/css/site.css")
+[ "$s" = 304 ] && [ ! -s "$work/body" ] || fail "If-None-Match: $s"
+s=$(req -H 'If-None-Match: "other"' "$base/css/site.css")
+[ "$s" = 200 ] && [ -s "$work/body" ] || fail "another ETag: $s"
 for path in /.hidden /link.txt /../outside.txt /css/../../outside.txt \
     /%2e%2e/outside.txt /nothing.html /css/; do
     s=$(req --path-as-is "$base$path")

@@ -2,7 +2,8 @@
 staff would make them: `make demo` runs it on the demo store, and the
 browser tests on theirs.
 
-    seed.py HEDUI WORKDIR POPULATION ACCOUNTS_JSON [hedui global options]
+    seed.py [--recorded] HEDUI WORKDIR POPULATION ACCOUNTS_JSON
+            [hedui global options]
 
 The accounts (one per role, and a clerk and verifier for each of two more
 counties) are written to ACCOUNTS_JSON with their passwords and TOTP
@@ -11,6 +12,10 @@ three counties of Harbin, and taken to different points of the workflow:
 registered, verified (every conclusion the population gives), objected
 and corrected. No case is decided: a decision waits for the objection
 window's working days to pass.
+
+With --recorded, the population's authorizations are in the store already
+(`hedui consent import`, as `make demo` does): the cases are registered
+without them and are authorized by those on record.
 """
 
 import json
@@ -66,7 +71,7 @@ def first_source(report):
     return None
 
 
-def seed_county(svc, staff, pop, county, count, clerk, verifier):
+def seed_county(svc, staff, pop, county, count, clerk, verifier, recorded):
     """`count` cases in `county`: a fifth left for verification, the
     rest verified; of those, one in six objected and one in six of them
     corrected by excluding the disputed income record."""
@@ -78,7 +83,8 @@ def seed_county(svc, staff, pop, county, count, clerk, verifier):
         no = "%s-2026-%06d" % (county, 100001 + i)
         app = dict(pop.take(county, relabel=True), application_no=no)
         call(svc, "POST", "/api/v1/cases", {
-            "application": app, "authorizations": pop.authorizations(app),
+            "application": app,
+            "authorizations": [] if recorded else pop.authorizations(app),
             "reason": "申请人到窗口提交申请"}, ct, 201)
         made.append(no)
         if i % 5 == 4:
@@ -105,7 +111,8 @@ def seed_county(svc, staff, pop, county, count, clerk, verifier):
     return made
 
 
-def main(hedui, work, pop_dir, accounts_path, db_args, per_county=40):
+def main(hedui, work, pop_dir, accounts_path, db_args, per_county=40,
+         recorded=False):
     staff = Staff(hedui, db_args)
     add_accounts(staff, accounts_path)
     pop = Population(pop_dir)
@@ -117,7 +124,7 @@ def main(hedui, work, pop_dir, accounts_path, db_args, per_county=40):
                 (OTHER_COUNTIES[0], "clerk_230102", "verifier_230102"),
                 (OTHER_COUNTIES[1], "clerk_230104", "verifier_230104")):
             total += len(seed_county(svc, staff, pop, county, per_county,
-                                     clerk, verifier))
+                                     clerk, verifier, recorded))
     finally:
         svc.stop()
     print("seed: %d accounts, %d cases in %d counties" %
@@ -125,8 +132,10 @@ def main(hedui, work, pop_dir, accounts_path, db_args, per_county=40):
 
 
 if __name__ == "__main__":
-    a = sys.argv
-    if len(a) < 5:
+    a = sys.argv[1:]
+    recorded = bool(a) and a[0] == "--recorded"
+    a = a[1:] if recorded else a
+    if len(a) < 4:
         sys.exit(__doc__)
-    main(a[1], a[2], a[3], a[4], a[5:],
-         int(os.environ.get("SEED_CASES_PER_COUNTY", "40")))
+    main(a[0], a[1], a[2], a[3], a[4:],
+         int(os.environ.get("SEED_CASES_PER_COUNTY", "40")), recorded)

@@ -10,7 +10,7 @@ export const STATE_ZH = {
 };
 
 export const PROGRAM_ZH = {
-  dibao: '最低生活保障', tekun: '特困人员救助供养', low_income: '低保边缘',
+  dibao: '低保', low_income: '低保边缘', tekun: '特困供养',
   expenditure_hardship: '支出型困难', medical_aid: '医疗救助',
 };
 

@@ -42,6 +42,7 @@ export class Run {
     this.problems = [];
     this.timings = [];
     this.shots = 0;
+    this.downloads = 0;
     this.current = '(start)';
     this.tabs = [];
   }

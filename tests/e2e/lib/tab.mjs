@@ -176,10 +176,11 @@ export class Tab {
   }
 
   // A file the page hands the browser (api.download): its bytes, kept
-  // with the artifacts under the name the page gave it.
+  // with the artifacts under the name the page gave it, numbered.
   async download(act) {
     const [dl] = await Promise.all([this.page.waitForEvent('download', {timeout: WAIT_MS}), act()]);
-    const file = this.run.artifact(dl.suggestedFilename());
+    const n = String(++this.run.downloads).padStart(2, '0');
+    const file = this.run.artifact(`download-${n}-${dl.suggestedFilename()}`);
     await dl.saveAs(file);
     return {name: dl.suggestedFilename(), file};
   }

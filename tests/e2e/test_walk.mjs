@@ -12,12 +12,15 @@ import {e2e} from './lib/run.mjs';
 import {isPdf, isXlsx} from './lib/files.mjs';
 
 // Set a form control to `value` whatever it is: a text or date input, a
-// select (several values for a multiple one), or a group of checkboxes.
+// select (several values for a multiple one), a checkbox (checked for any
+// value but ''), or a group of checkboxes (those whose value is listed).
 async function setValue(loc, value) {
   const kind = await loc.evaluate(el => el.tagName === 'SELECT' ? (el.multiple ? 'multi' : 'select')
-    : el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && el.type !== 'checkbox') ? 'text' : 'group');
+    : el.tagName === 'INPUT' && el.type === 'checkbox' ? 'checkbox'
+      : el.tagName === 'TEXTAREA' || el.tagName === 'INPUT' ? 'text' : 'group');
   const list = Array.isArray(value) ? value.map(String) : [String(value)];
-  if (kind === 'select') await loc.selectOption(list[0]);
+  if (kind === 'checkbox') await loc.setChecked(list[0] !== '');
+  else if (kind === 'select') await loc.selectOption(list[0]);
   else if (kind === 'multi') await loc.selectOption(list);
   else if (kind === 'text') await loc.fill(list.join(','));
   else {
@@ -51,22 +54,24 @@ async function act(tab, action, reason, want, fill) {
   await waitState(tab, want);
 }
 
-// The text of the option of a select naming `source` (its feed and key),
-// else the first with a value.
-async function chooseSource(loc, source) {
+// Choose the report's source number `index` in a select listing the
+// report's sources: by its value (the index), or else by a text naming
+// its feed and key.
+async function chooseSource(loc, source, index) {
   const opts = await loc.locator('option').evaluateAll(os => os.map(o => ({value: o.value, text: o.textContent})));
-  const pick = opts.find(o => o.value && (o.value.includes(source.key) || o.text.includes(source.key)) &&
-      (o.value.includes(source.feed) || o.text.includes(source.feed))) ||
-    opts.find(o => o.value && (o.value.includes(source.feed) || o.text.includes(source.feed))) ||
-    opts.find(o => o.value);
+  const pick = opts.find(o => o.value === String(index)) ||
+    opts.find(o => o.value && (o.value + o.text).includes(source.key) && (o.value + o.text).includes(source.feed));
+  if (!pick) throw new Error(`no option for the source ${source.feed} ${source.key}`);
   await loc.selectOption(pick.value);
 }
 
 // The record the objection disputes and the correction excludes: as
-// seed.py picks it, an income record of a member.
+// seed.py picks it, an income record of a member; and its index in the
+// report's sources.
 function disputed(report) {
-  return report.sources.find(s => s.figure === 'income' && s.member >= 0) ||
-    report.sources.find(s => s.member >= 0);
+  const i = report.sources.findIndex(s => s.figure === 'income' && s.member >= 0);
+  const index = i >= 0 ? i : report.sources.findIndex(s => s.member >= 0);
+  return {source: report.sources[index], index};
 }
 
 await e2e('walk', async run => {
@@ -110,6 +115,7 @@ await e2e('walk', async run => {
         await setValue(f('auth-valid-from'), a.valid_from);
         await setValue(f('auth-valid-until'), a.valid_until);
         await setValue(f('auth-guardian-basis'), a.guardian_basis || '');
+        if (await f('auth-issued-by').count()) await setValue(f('auth-issued-by'), a.issued_by);
       }
       run.equal(await clerk.el('auth-row').count(), walk.authorizations.length, 'one row per authorization');
       await clerk.el('reason').fill('申请人到窗口提交申请');
@@ -143,30 +149,28 @@ await e2e('walk', async run => {
       const json = await verifier.download(() => verifier.el('download-json').click());
       report = JSON.parse(fs.readFileSync(json.file, 'utf8'));
       run.equal(report.application_no, no, 'the JSON report is the case\'s');
-      run.check(disputed(report), 'the report names a member\'s record to dispute');
+      run.check(disputed(report).source, 'the report names a member\'s record to dispute');
     }],
 
     ['clerk files an objection', async () => {
       await clerk.reload();
-      const source = disputed(report);
+      const {source, index} = disputed(report);
       await act(clerk, 'object', '申请人称该收入已停发', 'objected', async () => {
+        const pick = shown(clerk, 'objection-source');
+        if (await pick.count()) await chooseSource(pick, source, index);
         const item = shown(clerk, 'objection-item');
-        if (await item.evaluate(el => el.tagName === 'SELECT')) await chooseSource(item, source);
-        else await item.fill(`${source.feed} ${source.key}`);
+        if (await item.evaluate(el => el.tagName === 'SELECT')) await chooseSource(item, source, index);
+        else if (!(await item.inputValue())) await item.fill(`${source.feed} ${source.key}`);
         await clerk.shot('objection-form');
       });
       await clerk.shot('objected');
     }],
 
     ['verifier corrects the disputed record and verifies again', async () => {
-      const source = disputed(report);
+      const {source, index} = disputed(report);
       await verifier.reload();
       await act(verifier, 'correct', '核实后更正', 'corrected', async () => {
-        const src = shown(verifier, 'correction-source');
-        if (await src.count()) {
-          if (await src.evaluate(el => el.tagName === 'SELECT')) await chooseSource(src, source);
-          else await src.fill(`${source.feed} ${source.key}`);
-        }
+        await chooseSource(shown(verifier, 'correction-source'), source, index);
         // the form takes the member's full ID as typed: the report masks it
         await shown(verifier, 'correction-pid').fill(app.members[source.member].pid);
         await shown(verifier, 'correction-evidence').fill('单位出具的停薪证明');

@@ -138,12 +138,12 @@ export class Run {
   writeTimings() {
     fs.writeFileSync(this.artifact('timings.json'), JSON.stringify(this.timings, null, 1) + '\n');
     const lines = this.timings.map(t =>
-      `${String(t.ms).padStart(6)} ms  ${t.page.padEnd(14)} ${t.viewport.padEnd(10)} ${t.role.padEnd(9)} ${t.address}`);
+      `${String(t.ms).padStart(6)} ms  ${t.page.padEnd(26)} ${t.viewport.padEnd(10)} ${t.role.padEnd(9)} ${t.address}`);
     const byPage = {};
     for (const t of this.timings) if (t.state === 'ready') (byPage[t.page] ||= []).push(t.ms);
     const summary = Object.entries(byPage).sort().map(([page, ms]) => {
       ms.sort((a, b) => a - b);
-      return `${page.padEnd(18)} ${String(ms.length).padStart(3)} loads, median ${ms[ms.length >> 1]} ms, max ${ms[ms.length - 1]} ms`;
+      return `${page.padEnd(26)} ${String(ms.length).padStart(3)} loads, median ${ms[ms.length >> 1]} ms, max ${ms[ms.length - 1]} ms`;
     });
     fs.writeFileSync(this.artifact('timings.txt'),
       'time from navigation to the page\'s data-ready, by page\n' + summary.join('\n') +

@@ -264,4 +264,9 @@ int hd_case_corrections_load(hd_case_work *w, hd_casestore *cs,
  * decision due and not made? */
 bool hd_case_overdue(const hd_case_row *c, int32_t today);
 
+/* May the family still object on `today`? Until the window's last day,
+ * inclusive; a case not yet verified has no window. A decision waits for
+ * the window to close. */
+bool hd_case_objection_open(const hd_case_row *c, int32_t today);
+
 #endif

@@ -591,6 +591,26 @@ int hd_casestore_case_counts(hd_casestore *cs, const char *region_prefix,
                              int (*fn)(const hd_case_count *c, void *payload),
                              void *payload, hd_error *err);
 
+/*
+ * When the cases were opened, first verified and decided, as day numbers
+ * in China time (days since 1970-01-01, UTC+8; HD_CASE_NO_DATE when not
+ * yet), for the dashboard's processing times and months: how many cases
+ * share each combination, among those whose region begins with
+ * `region_prefix` ("" for all), in no particular order. The first
+ * verification is the earliest `verify` event of the case, the decision
+ * its earliest `decide` event (src/store/case_stats.c).
+ */
+typedef struct hd_case_days {
+    int32_t opened_day;
+    int32_t verified_day;
+    int32_t decided_day;
+    int64_t count;
+} hd_case_days;
+
+int hd_casestore_case_days(hd_casestore *cs, const char *region_prefix,
+                           int (*fn)(const hd_case_days *d, void *payload),
+                           void *payload, hd_error *err);
+
 /* ------------------------------------------------ staff and sessions */
 
 /* (src/store/staff_store.c) Rows of staff_user and staff_session; the

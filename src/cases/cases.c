@@ -150,6 +150,11 @@ bool hd_case_overdue(const hd_case_row *c, int32_t today)
     return false;
 }
 
+bool hd_case_objection_open(const hd_case_row *c, int32_t today)
+{
+    return c->objection_until != HD_CASE_NO_DATE && today <= c->objection_until;
+}
+
 /* ------------------------------------------------------------ loading */
 
 typedef struct app_ctx {
@@ -289,14 +294,14 @@ static int commit_step(hd_case_row *c, int64_t expected,
                        const hd_cases_env *env, const hd_case_actor *who,
                        step *st, hd_error *err)
 {
-    char *detail = st->detail ? json_dumps(st->detail, JSON_COMPACT) : NULL;
+    char *detail = NULL;
     char *persons = persons_json(env, st->app);
     char action[32];
-    int rc;
+    int rc = 0;
 
     snprintf(action, sizeof(action), "case.%s", action_names[st->action]);
     bool own = false;
-    if ((st->detail && !detail) || !persons) {
+    if (!persons) {
         rc = hd_error_set(err, HD_ENOMEM, "out of memory");
         goto out;
     }
@@ -308,6 +313,11 @@ static int commit_step(hd_case_row *c, int64_t expected,
         goto out;
     if (st->write)
         rc = st->write(st->payload, c, err);
+    /* After the write: the detail may name the rows it made (the ids of
+     * corrections). */
+    if (rc == 0 && st->detail &&
+        !(detail = json_dumps(st->detail, JSON_COMPACT)))
+        rc = hd_error_set(err, HD_ENOMEM, "out of memory");
     c->updated_at = env->now;
     if (rc == 0)
         rc = st->action == HD_CASE_REGISTER
@@ -721,8 +731,7 @@ int hd_case_object(hd_case_row *out, const hd_cases_env *env,
     if (!item || !*item)
         return hd_error_set(err, HD_EINVAL,
                             "an objection names the disputed data item");
-    if (c.objection_until == HD_CASE_NO_DATE ||
-        hd_cases_today(env->now) > c.objection_until)
+    if (!hd_case_objection_open(&c, hd_cases_today(env->now)))
         return hd_error_set(err, HD_ESTATE, "the objection window closed on %s",
                             c.objection_until == HD_CASE_NO_DATE
                                 ? "its opening"
@@ -930,8 +939,8 @@ static int simple_move(hd_case_row *out, const hd_cases_env *env,
 
     if ((rc = load_checked(&c, env, who, action, case_no, reason, err)) != 0)
         return rc;
-    if (action == HD_CASE_DECIDE && c.objection_until != HD_CASE_NO_DATE &&
-        hd_cases_today(env->now) <= c.objection_until)
+    if (action == HD_CASE_DECIDE &&
+        hd_case_objection_open(&c, hd_cases_today(env->now)))
         return hd_error_set(err, HD_ESTATE,
                             "the family may object until %s: decide after it",
                             hd_date_format(until, c.objection_until));

@@ -21,14 +21,35 @@ static int add_event(const hd_case_event *ev, void *payload)
     return !e || json_array_append_new(payload, e) ? HD_ENOMEM : 0;
 }
 
+/* A record key names the member by full ID ("230103...1234|2026-05"):
+ * the same masked as the member is. */
+static const char *key_masked(char *out, size_t len, const char *key,
+                              const char *pid, const char *masked)
+{
+    size_t o = 0, plen = strlen(pid);
+
+    while (*key && o + 1 < len) {
+        if (plen && !strncmp(key, pid, plen)) {
+            o += (size_t)snprintf(out + o, len - o, "%s", masked);
+            key += plen;
+        } else {
+            out[o++] = *key++;
+        }
+    }
+    out[o < len ? o : len - 1] = '\0';
+    return out;
+}
+
 static int add_correction(const hd_case_correction *c, void *payload)
 {
-    char masked[19];
+    char masked[19], key[1024];
     json_t *e =
         json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I}", "id",
                   (json_int_t)c->id, "pid", hd__api_mask_pid(masked, c->pid),
-                  "feed", c->feed, "record_key", c->record_key, "field",
-                  c->field, "value", c->value, "evidence", c->evidence,
+                  "feed", c->feed, "record_key",
+                  key_masked(key, sizeof(key), c->record_key, c->pid,
+                             hd__api_mask_pid(masked, c->pid)),
+                  "field", c->field, "value", c->value, "evidence", c->evidence,
                   "made_by", c->made_by, "made_at", (json_int_t)c->made_at);
     return !e || json_array_append_new(payload, e) ? HD_ENOMEM : 0;
 }
@@ -52,17 +73,24 @@ json_t *hd__api_case_row_json(const hd_case_row *c, int32_t today)
     return o;
 }
 
-/* The actions the user may take now (for the console's buttons). */
+/* The actions the user may take now (for the console's buttons): the
+ * role, region and state allow it, and the objection window: open for
+ * an objection, closed for a decision. */
 static json_t *allowed(const hd_http_req *req, const hd_case_row *c)
 {
     hd_case_actor who = hd__api_actor(req);
     int state = hd_case_state_find(c->state);
+    bool window = hd_case_objection_open(c, hd_cases_today(hd__api_now(req)));
     json_t *out = json_array();
 
-    for (int a = HD_CASE_AUTHORIZE; out && a < HD_CASE_ACTION_COUNT_; a++)
-        if (state >= 0 && hd_case_check(&who, (hd_case_action)a, c->region,
-                                        (hd_case_state)state, NULL) == 0)
-            json_array_append_new(out, json_string(hd_case_action_name(a)));
+    for (int a = HD_CASE_AUTHORIZE; out && a < HD_CASE_ACTION_COUNT_; a++) {
+        if (state < 0 || hd_case_check(&who, (hd_case_action)a, c->region,
+                                       (hd_case_state)state, NULL) != 0)
+            continue;
+        if ((a == HD_CASE_OBJECT && !window) || (a == HD_CASE_DECIDE && window))
+            continue;
+        json_array_append_new(out, json_string(hd_case_action_name(a)));
+    }
     return out;
 }
 

@@ -1,9 +1,13 @@
 /*
  * GET /api/v1/dashboard: the cases of the user's region counted by
  * state, program, region, conclusion and decision, and the overdue ones
- * per region (a report or a decision past its due date).
+ * per region (a report or a decision past its due date); the processing
+ * times and the months (api_dashboard_times.c); and the names of the
+ * regions named, so that the charts need no other request.
  */
 #include "http/api_int.h"
+
+#include <hedui/std.h>
 
 #include <string.h>
 
@@ -41,6 +45,31 @@ static int add_overdue(const char *region, int64_t reports, int64_t decisions,
     return !o || json_array_append_new(payload, o) ? HD_ENOMEM : 0;
 }
 
+/* The name of the user's region and of each region counted, from the
+ * shipped division table (a code it does not know is left out). */
+static json_t *region_names(const char *user_region, json_t *by_region)
+{
+    json_t *out = json_object();
+    const char *code;
+    json_t *v;
+    const hd_region *r = hd_region_find(user_region, strlen(user_region));
+
+    if (out && r && json_object_set_new(out, r->code, json_string(r->name)))
+        goto fail;
+    json_object_foreach(by_region, code, v)
+    {
+        if (!out)
+            break;
+        r = hd_region_find(code, strlen(code));
+        if (r && json_object_set_new(out, r->code, json_string(r->name)))
+            goto fail;
+    }
+    return out;
+fail:
+    json_decref(out);
+    return NULL;
+}
+
 /* The region codes a jurisdiction covers begin with this. */
 static size_t prefix_len(const char *region)
 {
@@ -58,6 +87,7 @@ int hd__api_dashboard(hd_http_req *req)
                                          "by_conclusion", "by_decision"};
     dash_ctx ctx = {{NULL}, 0};
     char prefix[7];
+    int32_t today = hd_cases_today(hd__api_now(req));
     json_t *overdue = json_array(), *out = json_object();
     int rc = overdue && out ? 0 : HD_ENOMEM;
 
@@ -70,11 +100,12 @@ int hd__api_dashboard(hd_http_req *req)
         rc = hd_casestore_case_counts(req->cs, prefix, add_count, &ctx,
                                       &req->err);
     if (rc == 0)
-        rc = hd_casestore_case_overdue_counts(req->cs, u->region,
-                                              hd_cases_today(hd__api_now(req)),
+        rc = hd_casestore_case_overdue_counts(req->cs, u->region, today,
                                               add_overdue, overdue, &req->err);
     if (rc == 0) {
         json_object_set_new(out, "region", json_string(u->region));
+        json_object_set_new(out, "region_names",
+                            region_names(u->region, ctx.by[2]));
         json_object_set_new(out, "total", json_integer(ctx.total));
         for (int i = 0; i < 5; i++) {
             json_object_set_new(out, names[i], ctx.by[i]);
@@ -82,6 +113,7 @@ int hd__api_dashboard(hd_http_req *req)
         }
         json_object_set_new(out, "overdue", overdue);
         overdue = NULL;
+        rc = hd__api_dashboard_times(out, req->cs, prefix, today, &req->err);
     }
     for (int i = 0; i < 5; i++)
         json_decref(ctx.by[i]);

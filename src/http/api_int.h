@@ -168,6 +168,12 @@ int hd__api_policy_import(hd_http_req *req);
 int hd__api_audit_search(hd_http_req *req);
 int hd__api_audit_verify(hd_http_req *req);
 int hd__api_dashboard(hd_http_req *req);
+/* Add the dashboard's "processing" and "months" to `out`: of the cases
+ * whose region begins with `region_prefix`, on the day `today` (China
+ * time) (api_dashboard_times.c). */
+int hd__api_dashboard_times(json_t *out, hd_casestore *cs,
+                            const char *region_prefix, int32_t today,
+                            hd_error *err);
 
 /* The batch worker: started with the API, stopped before it closes. */
 int hd__api_worker_start(hd_http_api *api, hd_error *err);

@@ -4,16 +4,23 @@ application with its members' authorizations, a verifier verifies it and
 the report is downloaded, the family objects through the clerk, the
 verifier corrects the disputed item and verifies again, an approver
 decides and archives. Every step must show in the case's history and in
-the audit trail, and the audit chain must verify."""
+the audit trail, and the audit chain must verify; once decided, the
+dashboard counts the case in its processing times and months, and a
+county that is not the case's sees none of it."""
 
+import datetime
 import json
 import os
 import subprocess
 import sys
+import time
 
 from hedui_api import Checks, Fixture
 
 REGION = "230103"  # a county of Harbin
+OTHER = "230102"   # another county of Harbin
+DAY = 86400
+CN = 8 * 3600      # China time, UTC+8
 
 
 def main(argv):
@@ -23,6 +30,7 @@ def main(argv):
     staff.add("clerk1", "clerk", REGION)
     staff.add("verifier1", "verifier", REGION)
     staff.add("approver1", "approver", REGION)
+    staff.add("approver2", "approver", OTHER)
     staff.add("auditor1", "auditor", "230000")
     svc = fx.service()
     try:
@@ -108,6 +116,14 @@ def walk(fx, c, svc):
         "reason": "核实后更正"}, token=verifier)
     case = case_of(c, r, "correct", "corrected")
     c.check(len(case.get("corrections", [])) == 1, "correct: listed")
+    c.check(not any(m["pid"].upper() in json_text(case)
+                    for m in app["members"]),
+            "correct: no full citizen ID in the case, record keys included")
+    detail = fx.query("SELECT detail FROM case_event WHERE case_no = '%s' "
+                      "AND action = 'correct'" % no)
+    ids = [k.get("id") for k in case.get("corrections", [])]
+    c.check(detail and json.loads(detail[0][0]).get("corrections") == ids,
+            "correct: the event names the corrections", str(detail))
     r = svc.request("POST", "/api/v1/cases/%s/verify" % no,
                     {"reason": "更正后重新核对"}, token=verifier)
     case_of(c, r, "re-verify", "verified")
@@ -130,11 +146,21 @@ def walk(fx, c, svc):
 
     # 6. The objection window passes (the days are simulated in the store:
     # the decision waits for it), then the approver decides and archives.
+    # The buttons follow the window: no decision while it is open, no
+    # objection after.
+    def allowed(token):
+        return svc.request("GET", "/api/v1/cases/" + no,
+                           token=token).json().get("allowed_actions")
+    c.check("decide" not in allowed(approver) and "object" in allowed(clerk),
+            "window open: object, not decide", str(allowed(approver)))
     fx.close_objection_window(no)
+    c.check("decide" in allowed(approver) and "object" not in allowed(clerk),
+            "window closed: decide, not object", str(allowed(clerk)))
     r = svc.request("POST", "/api/v1/cases/%s/decision" % no, {
         "decision": "approved" if case.get("conclusion") == "meets"
         else "rejected", "reason": "经审核确认"}, token=approver)
     case_of(c, r, "decide", "decided")
+    dashboard(fx, c, svc, no)
     r = svc.request("POST", "/api/v1/cases/%s/archive" % no,
                     {"reason": "办结归档"}, token=approver)
     case = case_of(c, r, "archive", "archived")
@@ -170,6 +196,91 @@ def walk(fx, c, svc):
     out = subprocess.run([fx.hedui] + fx.db_args + ["audit", "verify"],
                          capture_output=True, text=True)
     c.check(out.returncode == 0, "hedui audit verify", out.stdout + out.stderr)
+
+
+def dashboard(fx, c, svc, no):
+    """The decided case in the dashboard's processing times and months.
+    Its days are moved into the past in the store, as the objection
+    window is (a real case takes weeks): registered 20 days ago, first
+    verified 17 days ago, re-verified and decided today, so that the
+    verification took 3 days and the decision 20 (unless the test runs
+    across midnight in China: the expected days are worked out from the
+    times stored, in China time)."""
+    q = no.replace("'", "''")
+    fx.query("UPDATE case_file SET opened_at = opened_at - %d "
+             "WHERE case_no = '%s'" % (20 * DAY, q))
+    fx.query("UPDATE case_event SET at = at - %d WHERE case_no = '%s' AND "
+             "action IN ('register', 'authorize')" % (20 * DAY, q))
+    fx.query("UPDATE case_event SET at = at - %d WHERE id = (SELECT min(id) "
+             "FROM case_event WHERE case_no = '%s' AND action = 'verify')"
+             % (17 * DAY, q))
+    approver = fx.staff.token(svc, "approver1")
+    case = svc.request("GET", "/api/v1/cases/" + no, token=approver).json()
+    events = case.get("events", [])
+
+    def day(at):
+        return (at + CN) // DAY
+
+    opened = case["opened_at"]
+    verified = min(e["at"] for e in events if e["action"] == "verify")
+    decided = min(e["at"] for e in events if e["action"] == "decide")
+    want = {"verification": day(verified) - day(opened),
+            "decision": day(decided) - day(opened)}
+
+    r = svc.request("GET", "/api/v1/dashboard", token=approver)
+    c.status(r, 200, "dashboard")
+    dash = r.json() if r.status == 200 else {}
+    c.check(dash.get("total") == 1 and
+            dash.get("by_decision") == {case.get("decision"): 1},
+            "dashboard: the case counted", str(dash.get("by_decision")))
+    c.check(dash.get("region_names", {}).get(REGION) == "南岗区",
+            "dashboard: the region's name", str(dash.get("region_names")))
+    proc = dash.get("processing", {})
+    buckets = proc.get("buckets", [])
+    c.check([(b.get("from_days"), b.get("to_days")) for b in buckets] ==
+            [(0, 1), (2, 7), (8, 14), (15, 21), (22, 28), (29, 42),
+             (43, None)], "dashboard: the buckets of docs/api.md",
+            str(buckets))
+    for step, days in want.items():
+        got = proc.get(step, {})
+        hist = [1 if b["from_days"] <= days and
+                (b["to_days"] is None or days <= b["to_days"]) else 0
+                for b in buckets]
+        c.check(got == {"count": 1, "mean_days_x10": days * 10,
+                        "median_days": days, "p90_days": days,
+                        "histogram": hist},
+                "dashboard: %s took %d days" % (step, days), str(got))
+
+    # The months: the last twelve, this one last, each time counted in
+    # the month it fell in (China time).
+    def month(at):
+        d = datetime.datetime.fromtimestamp(at + CN, datetime.timezone.utc)
+        return "%04d-%02d" % (d.year, d.month)
+
+    now = int(time.time())
+    y, m = map(int, month(now).split("-"))
+    names = ["%04d-%02d" % (y + (m - 1 - k) // 12, (m - 1 - k) % 12 + 1)
+             for k in range(11, -1, -1)]
+    want_months = {n: {"month": n, "opened": 0, "verified": 0, "decided": 0}
+                   for n in names}
+    for what, at in (("opened", opened), ("verified", verified),
+                     ("decided", decided)):
+        if month(at) in want_months:
+            want_months[month(at)][what] += 1
+    c.check(dash.get("months") == [want_months[n] for n in names],
+            "dashboard: months", "\n got %s\nwant %s" % (
+                dash.get("months"), [want_months[n] for n in names]))
+
+    # Another county's approver sees none of it.
+    other = fx.staff.token(svc, "approver2")
+    r = svc.request("GET", "/api/v1/dashboard", token=other)
+    c.status(r, 200, "dashboard: another county")
+    dash = r.json() if r.status == 200 else {}
+    c.check(dash.get("total") == 0 and dash.get("by_region") == {} and
+            dash.get("processing", {}).get("decision", {}).get("count") == 0
+            and all(mo["opened"] == 0 for mo in dash.get("months", [])),
+            "dashboard: another county sees nothing of the case",
+            str(dash))
 
 
 def revocation(fx, c, svc):

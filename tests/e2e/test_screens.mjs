@@ -35,7 +35,7 @@ await e2e('screens', async run => {
       await run.step(`${size}: ${username}'s pages`, async () => {
         const atLogin = username === 'clerk' ? async tab => {
           run.equal(await overflow(tab.page), 0, `${size}: the sign-in page does not scroll sideways`);
-          await tab.shot(`${size}-login`, {fullPage: false});
+          await tab.shot('login', {fullPage: false});
         } : null;
         const tab = await run.tab(username, {viewport: screen, label: `${username}-${size}`, atLogin});
         for (const a of addresses) {

@@ -121,7 +121,7 @@ export class Tab {
   // changes, no reload) and wait for the page to be ready; the time from
   // the change to data-ready goes to the timings (the address shown
   // already: a reload). Returns what showed:
-  // {state: 'ready'|'forbidden'|'error', page}.
+  // {state: 'ready'|'forbidden'|'error', page, text (of an error), ms}.
   async open(hash, {expect = []} = {}) {
     const now = await this.page.evaluate(() => location.hash);
     if (now === '#' + hash) return this.reload({expect});
@@ -143,8 +143,9 @@ export class Tab {
     const shown = await h.jsonValue();
     const hash = await this.page.evaluate(() => location.hash.slice(1));
     const page = (shown.page || shown.state) + (note ? ` (${note})` : '');
-    this.run.timing(this, hash || label, page, shown.t - t0, shown.state);
-    return shown;
+    const ms = Math.round(shown.t - t0);
+    this.run.timing(this, hash || label, page, ms, shown.state);
+    return {state: shown.state, page: shown.page, text: shown.text, ms};
   }
 
   // Reload the whole console on the current address (a new session's
@@ -156,8 +157,9 @@ export class Tab {
       const h = await this.page.waitForFunction(settled, null, {timeout: WAIT_MS, polling: 'raf'});
       const shown = await h.jsonValue();
       const hash = await this.page.evaluate(() => location.hash.slice(1));
-      this.run.timing(this, hash, (shown.page || shown.state) + ' (reload)', Date.now() - t0, shown.state);
-      return shown;
+      const ms = Date.now() - t0;
+      this.run.timing(this, hash, (shown.page || shown.state) + ' (reload)', ms, shown.state);
+      return {state: shown.state, page: shown.page, text: shown.text, ms};
     });
   }
 

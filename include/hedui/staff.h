@@ -109,6 +109,7 @@ typedef struct hd_staff_actor {
     bool operator;      /* the command line on the server itself */
     hd_role role;       /* unless operator */
     const char *region; /* unless operator */
+    const char *reason; /* why, for the audit entry of a change; NULL none */
 } hd_staff_actor;
 
 /* The actor for a logged-in user (borrows `user`'s strings). */

@@ -296,7 +296,7 @@ static int cmd_change(const hd_cli_globals *globals, hd_staff_actor *actor,
 int hd_cmd_user(const hd_cli_globals *globals, int argc, char **argv)
 {
     char name[64];
-    hd_staff_actor actor = {name, true, HD_ROLE_ADMIN, NULL};
+    hd_staff_actor actor = {name, true, HD_ROLE_ADMIN, NULL, NULL};
 
     hd_log_set_sink(hd_cli_log_to_stderr, NULL);
     snprintf(name, sizeof(name), "cli:uid=%d", (int)getuid());

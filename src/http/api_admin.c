@@ -62,13 +62,64 @@ int hd__api_deliveries(hd_http_req *req)
 
 /* ---------------------------------------------------------- quarantine */
 
-/* A raw record with every run that looks like a citizen ID masked: the
- * admin needs the record's shape to tell the department what to fix, not
- * the person. */
+/* The length of the UTF-8 sequence a lead byte starts (1 for a byte that
+ * starts none: it is then judged alone, and found invalid). */
+static size_t utf8_seq_len(unsigned char c)
+{
+    return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf8 ? 4 : 1;
+}
+
+/* Replace, in place, every byte not part of a valid UTF-8 sequence with
+ * '?'. A row quarantined as "not valid UTF-8" still has to be shown, and
+ * JSON cannot carry its raw bytes. */
+static void utf8_scrub(char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq_len((unsigned char)s[i]);
+        if (k <= n - i && hd_utf8_count(s + i, k) == 1) {
+            i += k;
+        } else {
+            s[i++] = '?';
+        }
+    }
+}
+
+static bool is_ascii_alnum(char c)
+{
+    return hd_is_digit(c) || hd_is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
+/* A run of 15 to 18 letters and digits, at least 13 of them digits, is
+ * taken for a citizen ID, well formed or not: a row quarantined for its
+ * ID holds one a digit short or with a letter in it, and a 15-digit ID
+ * of the old kind is an ID too. From the birth date on, all but the last
+ * four characters (three when shorter than 18) are masked. A masked run
+ * holds '*', so it is not a run again. */
+static void mask_id_like(char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        size_t j = i, digits = 0;
+        while (j < n && is_ascii_alnum(s[j]))
+            digits += hd_is_digit(s[j++]);
+        size_t len = j - i;
+        if (len >= 15 && len <= 18 && digits >= 13)
+            memset(s + i + 6, '*', len - 6 - (len == 18 ? 4 : 3));
+        i = j > i ? j : i + 1;
+    }
+}
+
+/* A raw record with every run that looks like a citizen ID masked and any
+ * bytes that are not UTF-8 replaced: the admin needs the record's shape to
+ * tell the department what to fix, not the person. */
 static char *mask_ids(hd_arena *arena, const char *raw)
 {
     size_t n = strlen(raw);
     char *out = hd_arena_strndup(arena, raw, n);
+
+    if (out)
+        utf8_scrub(out, n);
 
     for (size_t i = 0; out && i + 18 <= n; i++) {
         size_t k = 0;
@@ -82,6 +133,8 @@ static char *mask_ids(hd_arena *arena, const char *raw)
             i += 17;
         }
     }
+    if (out)
+        mask_id_like(out, n);
     return out;
 }
 

@@ -139,6 +139,7 @@ int hd__api_users_role(hd_http_req *req)
         (rc = hd_http_body_json(&body, req, role_fields, 3)) != 0)
         return rc;
     const char *region = json_string_value(json_object_get(body, "region"));
+    actor.reason = json_string_value(json_object_get(body, "reason"));
     if ((rc = parse_role(&role, req, body)) == 0 &&
         (rc = hd__api_covers(req, region, "the new region")) == 0)
         rc = hd_staff_user_role(totp_uri, req->cs, &actor, user.username, role,
@@ -164,9 +165,10 @@ int hd__api_users_disable(hd_http_req *req)
     if ((rc = target(&user, req)) != 0 ||
         (rc = hd_http_body_json(&body, req, reason_fields, 1)) != 0)
         return rc;
-    json_decref(body);
+    actor.reason = json_string_value(json_object_get(body, "reason"));
     rc = hd_staff_user_disable(req->cs, &actor, user.username, hd__api_now(req),
                                &req->err);
+    json_decref(body);
     return rc ? rc : reply_user(req, 200, user.username, NULL);
 }
 
@@ -185,6 +187,7 @@ int hd__api_users_password(hd_http_req *req)
     if ((rc = target(&user, req)) != 0 ||
         (rc = hd_http_body_json(&body, req, reset_fields, 2)) != 0)
         return rc;
+    actor.reason = json_string_value(json_object_get(body, "reason"));
     rc = hd_staff_user_passwd(
         req->cs, &actor, user.username, NULL,
         json_string_value(json_object_get(body, "password")), hd__api_now(req),

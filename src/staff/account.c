@@ -206,8 +206,14 @@ static int write_change(hd_casestore *cs, hd__staff_held *h,
                         hd_error *err)
 {
     int64_t read_generation = h->row.generation;
+    char full[768];
     int rc;
 
+    /* The reason the admin gave goes with the change it explains. */
+    if (actor->reason && *actor->reason) {
+        snprintf(full, sizeof(full), "%s reason=%s", outcome, actor->reason);
+        outcome = full;
+    }
     h->row.generation = read_generation + 1;
     h->row.updated_at = now;
     if ((rc = hd_casestore_begin(cs, err)) != 0)

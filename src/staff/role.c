@@ -125,6 +125,6 @@ int hd_staff_allow(const hd_staff_user *user, hd_role_mask roles_allowed,
 
 hd_staff_actor hd_staff_actor_of(const hd_staff_user *user)
 {
-    hd_staff_actor a = {user->username, false, user->role, user->region};
+    hd_staff_actor a = {user->username, false, user->role, user->region, NULL};
     return a;
 }

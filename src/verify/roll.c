@@ -143,6 +143,7 @@ typedef struct roll {
     hd_fs_reader *spouses; /* one read transaction for every spouse */
     hd_roll_stats *stats;
     hd_roll_progress_fn progress;
+    int64_t progress_step; /* report every this many families */
     void *payload;
     int64_t done;
     hd_error *err;
@@ -779,7 +780,7 @@ static int complete(roll *r, uint32_t fi)
     }
     r->done++;
     if (r->progress &&
-        (r->done % 4096 == 0 || r->done == (int64_t)r->fam_count))
+        (r->done % r->progress_step == 0 || r->done == (int64_t)r->fam_count))
         r->progress(r->done, (int64_t)r->fam_count, r->payload);
     return 0;
 }
@@ -983,6 +984,15 @@ int hd_verify_roll(hd_roll_stats *stats, const hd_verify_env *env,
     /* Refused families (no members in the scan) sort first. */
     qsort_r(r.by_max_pid, r.fam_count, sizeof(*r.by_max_pid), cmp_family_max,
             &r);
+
+    /* Progress: the total once known, then every 1 % (at most every
+     * 4096 families), so that a small batch's bar moves too. */
+    r.progress_step = (int64_t)r.fam_count / 100;
+    r.progress_step = r.progress_step < 1      ? 1
+                      : r.progress_step > 4096 ? 4096
+                                               : r.progress_step;
+    if (r.progress)
+        r.progress(0, (int64_t)r.fam_count, r.payload);
 
     hd_fs_view view = {env->max_seq};
     rc = hd_feedstore_reader_open(&r.spouses, env->fs, view, err);

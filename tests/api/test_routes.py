@@ -6,8 +6,10 @@ body (malformed JSON, wrong types, unknown fields, a missing field, an
 oversized body, injection strings), each answered with the right 4xx and
 a clear message, nothing stored, and the server still serving."""
 
+import hashlib
 import json
 import os
+import subprocess
 import sys
 
 from hedui_api import Checks, Fixture
@@ -352,6 +354,55 @@ def check_bad_input(w, c):
     c.status(w.svc.request("GET", "/api/v1/health"), 200, "still serving")
 
 
+def check_quarantine_not_utf8(w, c):
+    """A row quarantined because it is not UTF-8 is still shown to the
+    admin (its bad bytes as '?', its citizen ID masked), not a 500: JSON
+    cannot carry the raw bytes. A row quarantined for a malformed citizen
+    ID (a digit short) shows it masked too."""
+    src = os.path.join(w.fx.pop_dir, "deliveries", "banks", "deposit.csv")
+    with open(src, "rb") as f:
+        lines = f.read().split(b"\n")
+    # Enough good rows that two bad rows stay under the 1% share.
+    rows = [r for r in lines[1:] if r][:300]
+    bad = rows[0].split(b",")
+    bad[1] = b"\xe6\xa0\xb8\xff\xfe"
+    rows[0] = b",".join(bad)
+    short = rows[1].split(b",")
+    short[0] = short[0][:17]
+    rows[1] = b",".join(short)
+    data = b"\n".join([lines[0]] + rows) + b"\n"
+    delivery = os.path.join(w.fx.work, "banks-not-utf8")
+    os.makedirs(delivery, exist_ok=True)
+    with open(os.path.join(delivery, "deposit.csv"), "wb") as f:
+        f.write(data)
+    did = "banks-2026-11-02-0009"
+    with open(os.path.join(delivery, "manifest.json"), "w") as f:
+        json.dump({"standard": "hedui-feeds/1", "department": "banks",
+                   "delivery_id": did, "as_of": "2026-11-02",
+                   "mode": "delta", "files": [{
+                       "feed": "deposit", "file": "deposit.csv",
+                       "rows": len(rows),
+                       "sha256": hashlib.sha256(data).hexdigest()}]}, f)
+    out = subprocess.run([w.fx.hedui] + w.fx.db_args + ["ingest", delivery],
+                         capture_output=True, text=True)
+    if not c.check(out.returncode == 0, "ingest a delivery with a row "
+                   "that is not UTF-8", out.stderr):
+        return
+    r = w.call("GET", "/api/v1/deliveries/%s/quarantine" % did,
+               role="admin", where="prov")
+    c.status(r, 200, "quarantine of a row that is not UTF-8")
+    got = r.json().get("rows", []) if r.status == 200 else []
+    pid = bad[0].decode()
+    want = pid[:6] + "*" * 8 + pid[14:] + ",\u6838??,"
+    c.check(len(got) == 2 and got[0].get("raw", "").startswith(want),
+            "the raw record with its bad bytes as ? and its ID masked",
+            repr(got))
+    pid17 = short[0].decode()
+    want = pid17[:6] + "*" * 8 + pid17[14:] + ","
+    c.check(len(got) == 2 and got[1].get("raw", "").startswith(want),
+            "a citizen ID a digit short is masked", repr(got))
+
+
 def urlq(s):
     import urllib.parse
     return urllib.parse.quote(s.encode("utf-8", "surrogatepass"), safe="")
@@ -370,6 +421,14 @@ def main(argv):
             check_route(w, c, method, path, op)
         check_lists_stay_in_region(w, c)
         check_bad_input(w, c)
+        # An admin's reason is audited with the change it explains.
+        for action, reason in (("user_role", "调岗"), ("user_disable", "离职"),
+                               ("user_passwd", "重置")):
+            n = w.fx.query("SELECT count(*) FROM audit_log WHERE action = "
+                           "'%s' AND outcome LIKE '%%reason=%s%%'" %
+                           (action, reason))
+            c.check(int(n[0][0]) > 0, "%s: the reason audited" % action)
+        check_quarantine_not_utf8(w, c)
     finally:
         fx.close()
     return c.done()

@@ -5,7 +5,8 @@ hd_casestore *st_cs;
 char st_db[4200];
 static char dir[4096];
 
-const hd_staff_actor st_operator = {"cli:uid=1000", true, HD_ROLE_ADMIN, NULL};
+const hd_staff_actor st_operator = {"cli:uid=1000", true, HD_ROLE_ADMIN, NULL,
+                                    NULL};
 
 int st_setup(void **state)
 {

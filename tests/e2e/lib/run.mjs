@@ -77,12 +77,14 @@ export class Run {
     this.current = label;
     console.log('== ' + label);
     const before = this.failed;
+    const t0 = Date.now();
     try {
       await fn();
     } catch (e) {
       this.check(false, 'the step stopped', (e && e.stack) || String(e));
       for (const t of this.tabs) await t.shot('failed').catch(() => {});
     }
+    console.log(`   (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return this.failed === before;
   }
 
@@ -108,6 +110,7 @@ export class Run {
     page.setDefaultTimeout(10000);
     if (viewport) await page.setViewportSize(viewport);
     const tab = new Tab(this, page, account, label);
+    this.front = tab; // a new page is the front one
     this.tabs.push(tab);
     tab.home = await tab.login(atLogin);
     return tab;

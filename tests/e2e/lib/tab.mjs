@@ -95,6 +95,15 @@ export class Tab {
     }
   }
 
+  // Bring the tab to the front before working in it: Chromium slows the
+  // frames of a tab in the background (a click or a screenshot there
+  // took seconds), as it would for a user's.
+  async focus() {
+    if (this.run.front === this) return;
+    await this.page.bringToFront();
+    this.run.front = this;
+  }
+
   el(test) {
     return this.page.locator(`[data-test="${test}"]`);
   }
@@ -136,6 +145,7 @@ export class Tab {
   }
 
   async navigate(label, act, note = '') {
+    await this.focus();
     await this.page.evaluate(markOld);
     const t0 = await this.page.evaluate(() => performance.now());
     await act();
@@ -152,6 +162,7 @@ export class Tab {
   // first load, with every module fetched again).
   async reload({expect = []} = {}) {
     return this.expecting(expect, async () => {
+      await this.focus();
       const t0 = Date.now();
       await this.page.reload();
       const h = await this.page.waitForFunction(settled, null, {timeout: WAIT_MS, polling: 'raf'});
@@ -164,6 +175,7 @@ export class Tab {
   }
 
   async shot(label, {fullPage = true} = {}) {
+    await this.focus();
     return this.run.shot(this, label, fullPage);
   }
 
@@ -182,6 +194,7 @@ export class Tab {
   // A file the page hands the browser (api.download): its bytes, kept
   // with the artifacts under the name the page gave it, numbered.
   async download(act) {
+    await this.focus();
     const [dl] = await Promise.all([this.page.waitForEvent('download', {timeout: WAIT_MS}), act()]);
     const n = String(++this.run.downloads).padStart(2, '0');
     const file = this.run.artifact(`download-${n}-${dl.suggestedFilename()}`);

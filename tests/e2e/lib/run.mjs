@@ -158,6 +158,15 @@ export class Run {
 export async function e2e(name, body) {
   const run = new Run(name);
   const src = env('HEDUI_SOURCE_DIR');
+  // Interrupted (Ctrl-C, a timeout): the server goes too (playwright
+  // closes the browser itself).
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      if (run.server && run.server.proc) run.server.proc.kill('SIGTERM');
+      fs.rmSync(run.work, {recursive: true, force: true});
+      process.exit(1);
+    });
+  }
   try {
     const logs = run.dir;
     run.server = await new Server({hedui: env('HEDUI_BINARY'), prepared: run.prepared,

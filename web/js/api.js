@@ -13,8 +13,11 @@ export class ApiError extends Error {
   }
 }
 
-// What staff read for each error code (the server's message is English,
-// for the operator; it is shown after ours only for a refused field).
+// What staff read for each error code. The server's message is English,
+// for the operator; it is added after ours only where it carries what
+// staff need and our text cannot say: the rule a field broke, until when
+// an account is locked, what state would allow an action, and the request
+// id of a server fault (to quote to the administrator).
 const CODE_ZH = {
   bad_request: '填写有误',
   unauthorized: '登录已失效，请重新登录',
@@ -32,13 +35,15 @@ const CODE_ZH = {
   network: '无法连接服务器',
 };
 
+const WITH_DETAIL = new Set(['bad_request', 'locked', 'wrong_state', 'rejected',
+  'internal_error']);
+
 export function errorText(err) {
   if (!(err instanceof ApiError)) return String(err && err.message || err);
   const base = CODE_ZH[err.code] || err.code;
-  const parts = [base];
-  if (err.field) parts.push(`（${err.field}）`);
-  if (err.message && err.code !== 'unauthorized') parts.push(`：${err.message}`);
-  return parts.join('');
+  const field = err.field ? `（${err.field}）` : '';
+  const detail = WITH_DETAIL.has(err.code) && err.message ? `：${err.message}` : '';
+  return base + field + detail;
 }
 
 export function token() {

@@ -30,13 +30,17 @@ FROM bench_clone_plan p JOIN application_member m ON m.application_no = p.source
 
 INSERT INTO case_file (case_no, region, program, state, version, opened_by,
     opened_at, updated_at, report_due, decision_due, objection_until,
-    conclusion, decision, verification_id, corrections_upto)
+    conclusion, decision, verification_id, corrections_upto,
+    verified_first_at, decided_at)
 SELECT p.case_no, p.region, c.program, c.state, c.version, c.opened_by,
     c.opened_at - p.days * 86400, c.updated_at - p.days * 86400,
     date(c.report_due, '-' || p.days || ' days'),
     date(c.decision_due, '-' || p.days || ' days'),
     date(c.objection_until, '-' || p.days || ' days'),
-    c.conclusion, c.decision, c.verification_id, c.corrections_upto
+    c.conclusion, c.decision, c.verification_id, c.corrections_upto,
+    CASE WHEN c.verified_first_at > 0
+        THEN c.verified_first_at - p.days * 86400 ELSE 0 END,
+    CASE WHEN c.decided_at > 0 THEN c.decided_at - p.days * 86400 ELSE 0 END
 FROM bench_clone_plan p JOIN case_file c ON c.case_no = p.source;
 
 INSERT INTO case_event (case_no, at, username, role, action, from_state,

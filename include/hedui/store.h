@@ -596,9 +596,8 @@ int hd_casestore_case_counts(hd_casestore *cs, const char *region_prefix,
  * in China time (days since 1970-01-01, UTC+8; HD_CASE_NO_DATE when not
  * yet), for the dashboard's processing times and months: how many cases
  * share each combination, among those whose region begins with
- * `region_prefix` ("" for all), in no particular order. The first
- * verification is the earliest `verify` event of the case, the decision
- * its earliest `decide` event (src/store/case_stats.c).
+ * `region_prefix` ("" for all), in no particular order, from the cases'
+ * `verified_first_at` and `decided_at`.
  */
 typedef struct hd_case_days {
     int32_t opened_day;
@@ -804,6 +803,8 @@ typedef struct hd_case_row {
     /* The highest correction id the verification applied (0 none): a
      * replay for a report applies those, not ones made since. */
     int64_t corrections_upto;
+    int64_t verified_first_at; /* the first verification's time, 0 none */
+    int64_t decided_at;        /* the decision's time, 0 none */
 } hd_case_row;
 
 /* Create a case (version 1). HD_EEXISTS when the number is taken. */

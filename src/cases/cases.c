@@ -708,6 +708,8 @@ int hd_case_verify(hd_case_row *out, hd_case_work *w, const hd_cases_env *env,
                .payload = &vw};
     int64_t expected = c.version;
     snprintf(c.state, sizeof(c.state), "%s", state_names[HD_CASE_VERIFIED]);
+    if (!c.verified_first_at)
+        c.verified_first_at = env->now;
     rc = commit_step(&c, expected, env, who, &st, err);
     if (rc == 0)
         fill_out(out, &c);
@@ -956,8 +958,10 @@ static int simple_move(hd_case_row *out, const hd_cases_env *env,
                .app = &app};
     int64_t expected = c.version;
     snprintf(c.state, sizeof(c.state), "%s", state_names[rules[action].to]);
-    if (decision)
+    if (decision) {
         snprintf(c.decision, sizeof(c.decision), "%s", decision);
+        c.decided_at = env->now;
+    }
     rc = commit_step(&c, expected, env, who, &st, err);
     hd_application_release(&app);
     if (rc == 0)

@@ -44,7 +44,8 @@ static const char *opt(const char *s)
 #define CASE_COLS                                                              \
     "case_no, region, program, state, version, opened_by, opened_at, "         \
     "updated_at, report_due, decision_due, objection_until, conclusion, "      \
-    "decision, verification_id, corrections_upto"
+    "decision, verification_id, corrections_upto, verified_first_at, "         \
+    "decided_at"
 
 static void case_from_cols(hd_case_row *r, const char *const *c)
 {
@@ -64,13 +65,15 @@ static void case_from_cols(hd_case_row *r, const char *const *c)
     copy(r->decision, sizeof(r->decision), c[12]);
     r->verification_id = hd__sql_int(c[13]);
     r->corrections_upto = hd__sql_int(c[14]);
+    r->verified_first_at = hd__sql_int(c[15]);
+    r->decided_at = hd__sql_int(c[16]);
 }
 
 /* ---------------------------------------------------------------- cases */
 
 static const char create_sql[] =
     "INSERT INTO case_file (" CASE_COLS ") VALUES ($1, $2, $3, $4, 1, $5, "
-    "$6, $6, $7, $8, $9, $10, $11, $12, $13)";
+    "$6, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 int hd_casestore_case_create(hd_casestore *cs, const hd_case_row *row,
                              hd_error *err)
@@ -81,11 +84,12 @@ int hd_casestore_case_create(hd_casestore *cs, const hd_case_row *row,
     if (!cs || !row || !row->case_no[0])
         return hd_error_set(err, HD_EINVAL, "case store: no case");
     rc = hd__sql(
-        cs, NULL, NULL, NULL, err, create_sql, "sssssisssssii", row->case_no,
+        cs, NULL, NULL, NULL, err, create_sql, "sssssisssssiiii", row->case_no,
         row->region, row->program, row->state, row->opened_by, row->opened_at,
         date_arg(d1, row->report_due), date_arg(d2, row->decision_due),
         date_arg(d3, row->objection_until), opt(row->conclusion),
-        opt(row->decision), row->verification_id, row->corrections_upto);
+        opt(row->decision), row->verification_id, row->corrections_upto,
+        row->verified_first_at, row->decided_at);
     if (rc == HD_EEXISTS)
         return hd_error_set(err, HD_EEXISTS, "case %s is already registered",
                             row->case_no);
@@ -129,7 +133,8 @@ static const char update_sql[] =
     "UPDATE case_file SET region = $3, program = $4, state = $5, "
     "version = version + 1, updated_at = $6, report_due = $7, "
     "decision_due = $8, objection_until = $9, conclusion = $10, "
-    "decision = $11, verification_id = $12, corrections_upto = $13 "
+    "decision = $11, verification_id = $12, corrections_upto = $13, "
+    "verified_first_at = $14, decided_at = $15 "
     "WHERE case_no = $1 AND version = $2";
 
 static const char last_event_sql[] =
@@ -163,13 +168,13 @@ int hd_casestore_case_update(hd_casestore *cs, const hd_case_row *row,
 
     if (!cs || !row)
         return hd_error_set(err, HD_EINVAL, "case store: no case");
-    rc = hd__sql(cs, NULL, NULL, &changes, err, update_sql, "sisssisssssii",
-                 row->case_no, expected_version, row->region, row->program,
-                 row->state, row->updated_at, date_arg(d1, row->report_due),
-                 date_arg(d2, row->decision_due),
-                 date_arg(d3, row->objection_until), opt(row->conclusion),
-                 opt(row->decision), row->verification_id,
-                 row->corrections_upto);
+    rc = hd__sql(
+        cs, NULL, NULL, &changes, err, update_sql, "sisssisssssiiii",
+        row->case_no, expected_version, row->region, row->program, row->state,
+        row->updated_at, date_arg(d1, row->report_due),
+        date_arg(d2, row->decision_due), date_arg(d3, row->objection_until),
+        opt(row->conclusion), opt(row->decision), row->verification_id,
+        row->corrections_upto, row->verified_first_at, row->decided_at);
     if (rc || changes == 1)
         return rc;
     /* Nobody moved it, or it is not there: say which. */

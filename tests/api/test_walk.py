@@ -214,6 +214,8 @@ def dashboard(fx, c, svc, no):
     fx.query("UPDATE case_event SET at = at - %d WHERE id = (SELECT min(id) "
              "FROM case_event WHERE case_no = '%s' AND action = 'verify')"
              % (17 * DAY, q))
+    fx.query("UPDATE case_file SET verified_first_at = verified_first_at - %d "
+             "WHERE case_no = '%s'" % (17 * DAY, q))
     approver = fx.staff.token(svc, "approver1")
     case = svc.request("GET", "/api/v1/cases/" + no, token=approver).json()
     events = case.get("events", [])

@@ -436,6 +436,9 @@ static void whole_path(void **state)
         hd_case_verify(&c, &w, &env, &verifier, CASE_NO, "核对", &err), 0);
     assert_string_equal(c.state, "verified");
     assert_true(c.verification_id > 0);
+    /* The case keeps when it was first verified (the dashboard's times). */
+    assert_int_equal(c.verified_first_at, noon("2026-11-23"));
+    assert_int_equal(c.decided_at, 0);
     assert_int_equal(w.result.figures.income_fen, 600000);
     assert_int_equal(w.result.figures.pci_fen, 25000);
     /* Monday 11-23 + 5: 11-30; + 10: 12-07. */
@@ -501,6 +504,7 @@ static void whole_path(void **state)
                                     "更正后重新核对", &err),
                      0);
     assert_string_equal(c.state, "verified");
+    assert_int_equal(c.verified_first_at, noon("2026-11-23")); /* the first */
     assert_int_equal(w.result.figures.income_fen, 100000);
     assert_int_equal(w.result.figures.pci_fen, 4166);
     assert_int_equal(w.result.correction_count, 2);
@@ -570,6 +574,7 @@ static void whole_path(void **state)
                      0);
     assert_string_equal(c.state, "decided");
     assert_string_equal(c.decision, "rejected");
+    assert_int_equal(c.decided_at, env.now);
     assert_false(hd_case_overdue(&c, hd_cases_today(env.now)));
     assert_int_equal(
         hd_case_archive(&c, &env, &admin, CASE_NO, "办结归档", &err), 0);

@@ -45,9 +45,11 @@ static int64_t cn(const char *date, int hour, int minute)
     return (int64_t)date_of(date) * 86400 + (hour - 8) * 3600 + minute * 60;
 }
 
-/* A case (and the application it needs) opened at `opened_at`. */
+/* A case (and the application it needs) opened at `opened_at`, first
+ * verified at `verified_at` and decided at `decided_at` (0: not yet). */
 static void put_case(const char *no, const char *region, const char *state,
-                     const char *conclusion, int64_t opened_at)
+                     const char *conclusion, int64_t opened_at,
+                     int64_t verified_at, int64_t decided_at)
 {
     char json[256];
     const char *pids[1] = {""};
@@ -79,34 +81,19 @@ static void put_case(const char *no, const char *region, const char *state,
     snprintf(c.opened_by, sizeof(c.opened_by), "clerk1");
     snprintf(c.conclusion, sizeof(c.conclusion), "%s", conclusion);
     c.opened_at = c.updated_at = opened_at;
+    c.verified_first_at = verified_at;
+    c.decided_at = decided_at;
     c.report_due = c.decision_due = c.objection_until = HD_CASE_NO_DATE;
     if (hd_casestore_case_create(cs, &c, &err))
         fail_msg("case %s: %s", no, err.msg);
 }
 
-static void event(const char *no, const char *action, int64_t at)
-{
-    hd_case_event ev = {0};
-    hd_error err;
-    ev.case_no = no;
-    ev.at = at;
-    ev.username = "someone";
-    ev.role = "verifier";
-    ev.action = action;
-    ev.from_state = "authorized";
-    ev.to_state = "verified";
-    ev.reason = "test";
-    if (hd_casestore_case_event_add(cs, &ev, &err))
-        fail_msg("event %s %s: %s", no, action, err.msg);
-}
-
 /*
  * The cases of every test, with the days they should be counted on:
  *
- *   A 230103  opened 11-02 23:30, verified 11-03 00:10 (40 minutes, but
- *             the next day in China, the same day in UTC), objected,
- *             verified again 11-20, decided 11-16 10:00 (the earliest
- *             decide event counts, whatever the ids' order)
+ *   A 230103  opened 11-02 23:30, first verified 11-03 00:10 (40
+ *             minutes, but the next day in China, the same day in UTC),
+ *             decided 11-16 10:00
  *   B 230103  opened 10-31 12:00, verified 11-03 09:00: not decided
  *   E 230102  opened 10-31 08:00, verified 11-03 18:00: B's days
  *   C 230102  opened 11-05 07:59 (11-04 23:59 in UTC): registered only
@@ -114,26 +101,15 @@ static void event(const char *no, const char *action, int64_t at)
  */
 static void put_cases(void)
 {
-    put_case("A", "230103", "decided", "meets", cn("2026-11-02", 23, 30));
-    event("A", "register", cn("2026-11-02", 23, 30));
-    event("A", "verify", cn("2026-11-03", 0, 10));
-    event("A", "object", cn("2026-11-04", 10, 0));
-    event("A", "verify", cn("2026-11-20", 10, 0));
-    event("A", "decide", cn("2026-11-21", 10, 0));
-    event("A", "decide", cn("2026-11-16", 10, 0));
-
-    put_case("B", "230103", "verified", "fails", cn("2026-10-31", 12, 0));
-    event("B", "register", cn("2026-10-31", 12, 0));
-    event("B", "verify", cn("2026-11-03", 9, 0));
-
-    put_case("E", "230102", "verified", "meets", cn("2026-10-31", 8, 0));
-    event("E", "verify", cn("2026-11-03", 18, 0));
-
-    put_case("C", "230102", "registered", "", cn("2026-11-05", 7, 59));
-    event("C", "register", cn("2026-11-05", 7, 59));
-
-    put_case("D", "330106", "verified", "meets", cn("2026-11-02", 9, 0));
-    event("D", "verify", cn("2026-11-02", 15, 0));
+    put_case("A", "230103", "decided", "meets", cn("2026-11-02", 23, 30),
+             cn("2026-11-03", 0, 10), cn("2026-11-16", 10, 0));
+    put_case("B", "230103", "verified", "fails", cn("2026-10-31", 12, 0),
+             cn("2026-11-03", 9, 0), 0);
+    put_case("E", "230102", "verified", "meets", cn("2026-10-31", 8, 0),
+             cn("2026-11-03", 18, 0), 0);
+    put_case("C", "230102", "registered", "", cn("2026-11-05", 7, 59), 0, 0);
+    put_case("D", "330106", "verified", "meets", cn("2026-11-02", 9, 0),
+             cn("2026-11-02", 15, 0), 0);
 }
 
 typedef struct days_seen {
@@ -261,6 +237,59 @@ static void counts_cover_the_same_cases(void **state)
     assert_int_equal(s.h0102, 2);
 }
 
+static void event(const char *no, const char *action, int64_t at)
+{
+    hd_case_event ev = {0};
+    hd_error err;
+    ev.case_no = no;
+    ev.at = at;
+    ev.username = "someone";
+    ev.role = "verifier";
+    ev.action = action;
+    ev.from_state = "";
+    ev.to_state = "";
+    ev.reason = "test";
+    if (hd_casestore_case_event_add(cs, &ev, &err))
+        fail_msg("event %s %s: %s", no, action, err.msg);
+}
+
+/* A store of schema 3 had no times on its cases: migration 4 takes them
+ * from the events, the earliest verification and decision. */
+static void migration_4_takes_the_times_from_the_events(void **state)
+{
+    hd_case_row c;
+    hd_error err;
+    (void)state;
+    hd_error_clear(&err);
+
+    put_case("A", "230103", "decided", "meets", 1000, 0, 0);
+    event("A", "verify", 5000);
+    event("A", "object", 6000);
+    event("A", "verify", 7000);
+    event("A", "decide", 9000);
+    put_case("B", "230103", "registered", "", 2000, 0, 0);
+    /* Back to schema 3, behind the store's back. */
+    hd_casestore_free(cs);
+    cs = NULL;
+    tu_casestore_exec(db_path, "DROP INDEX case_file_days");
+    tu_casestore_exec(db_path, "DROP INDEX case_file_counts");
+    tu_casestore_exec(db_path,
+                      "ALTER TABLE case_file DROP COLUMN verified_first_at");
+    tu_casestore_exec(db_path, "ALTER TABLE case_file DROP COLUMN decided_at");
+    tu_casestore_exec(db_path, tu_backend_is_pg()
+                                   ? "UPDATE schema_version SET version = 3"
+                                   : "PRAGMA user_version = 3");
+    if (hd_casestore_open(&cs, db_path, &err))
+        fail_msg("reopen: %s", err.msg);
+    assert_int_equal(hd_casestore_schema_version(cs), 4);
+    assert_int_equal(hd_casestore_case_get(cs, &c, "A", &err), 0);
+    assert_int_equal(c.verified_first_at, 5000);
+    assert_int_equal(c.decided_at, 9000);
+    assert_int_equal(hd_casestore_case_get(cs, &c, "B", &err), 0);
+    assert_int_equal(c.verified_first_at, 0);
+    assert_int_equal(c.decided_at, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +299,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(counts_cover_the_same_cases, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            migration_4_takes_the_times_from_the_events, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

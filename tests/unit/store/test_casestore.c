@@ -94,11 +94,11 @@ static void schema_is_created_and_versioned(void **state)
     hd_ingest_log log;
     (void)state;
 
-    assert_int_equal(hd_casestore_schema_version(cs), 3);
+    assert_int_equal(hd_casestore_schema_version(cs), 4);
     assert_string_equal(hd_casestore_backend(cs),
                         tu_backend_is_pg() ? "postgresql" : "sqlite");
     if (tu_backend_is_pg()) {
-        assert_int_equal(raw_int("SELECT version FROM schema_version"), 3);
+        assert_int_equal(raw_int("SELECT version FROM schema_version"), 4);
         /* in the schema the URL's search_path names, not in public */
         assert_int_equal(raw_int("SELECT count(*) FROM information_schema."
                                  "tables WHERE table_schema = "
@@ -107,7 +107,7 @@ static void schema_is_created_and_versioned(void **state)
                                  "'ingest_feed_reject', 'quarantine')"),
                          4);
     } else {
-        assert_int_equal(raw_int("PRAGMA user_version"), 3);
+        assert_int_equal(raw_int("PRAGMA user_version"), 4);
         assert_int_equal(raw_int("SELECT count(*) FROM sqlite_master WHERE "
                                  "type = 'table' AND name IN ('ingest_log', "
                                  "'ingest_feed_log', 'ingest_feed_reject', "
@@ -124,7 +124,7 @@ static void schema_is_created_and_versioned(void **state)
 
     /* Reopening migrates nothing and keeps the data. */
     cs = open_cs();
-    assert_int_equal(hd_casestore_schema_version(cs), 3);
+    assert_int_equal(hd_casestore_schema_version(cs), 4);
     assert_int_equal(hd_casestore_delivery_accepted(cs, "t1", NULL), 1);
     hd_casestore_free(cs);
     hd_casestore_free(NULL);

@@ -15,6 +15,8 @@
 # action, connections, requests/s, p50 ms, p99 ms, non-2xx, errors, used up.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../serve.sh
+. "$here/../serve.sh"
 hedui=$1 out=$2 pop=$3 label=$4
 shift 5
 cases=${BENCH_HTTP_CASES:-20000}
@@ -32,28 +34,7 @@ quarter=$((cases / 4))
 head -n "$quarter" "$work/cases" >"$work/verify-1"
 tail -n +"$((quarter + 1))" "$work/cases" >"$work/verify-64"
 
-config=$work/serve.json
-python3 - "$config" "$work" "$@" <<'PY'
-import json, sys
-path, work, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-opts = dict(zip(args[0::2], args[1::2]))
-cfg = {"listen": "127.0.0.1:0", "port_file": work + "/port",
-       "db": opts["--db"], "region": "110000", "threads": 4,
-       "max_connections": 256, "access_log": work + "/access.log",
-       "batch_dir": work + "/batches"}
-for k in ("feeds", "key"):
-    if "--" + k in opts:
-        cfg[k] = opts["--" + k]
-json.dump(cfg, open(path, "w"))
-PY
-"$hedui" serve --config "$config" 2>"$work/serve.err" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 300); do
-    [ -s "$work/port" ] && break
-    sleep 0.1
-done
-port=$(cat "$work/port")
+serve_start "$hedui" "$work" 110000 "" "$@"
 
 run() { # action connections cases token
     local action=$1 conns=$2 file=$3 token=$4 threads=2 line
@@ -74,7 +55,5 @@ run() { # action connections cases token
     run verify 1 "$work/verify-1" "$verifier"
     run verify 64 "$work/verify-64" "$verifier"
 } >"$out/$label.tsv"
-kill -TERM $server
-wait $server || true
-trap - EXIT
+serve_stop
 cat "$out/$label.tsv" >&2

@@ -24,6 +24,8 @@
 # and OUT/LABEL.info (the store: real cases by state, clone seconds).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../serve.sh
+. "$here/../serve.sh"
 root=$(dirname "$(dirname "$here")")
 hedui=$1 out=$2 label=$3
 shift 4
@@ -81,28 +83,8 @@ t2=$(date +%s.%N)
 
 # ------------------------------------------------------------ the server
 
-config=$work/serve.json
-python3 - "$config" "$work" "$root/web" "$@" <<'PY'
-import json, sys
-path, work, web, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-opts = dict(zip(args[0::2], args[1::2]))
-cfg = {"listen": "127.0.0.1:0", "port_file": work + "/port",
-       "db": opts["--db"], "region": "230000", "threads": 4,
-       "max_connections": 256, "access_log": work + "/access.log",
-       "batch_dir": work + "/batches", "web_root": web}
-for k in ("feeds", "key"):
-    if "--" + k in opts:
-        cfg[k] = opts["--" + k]
-json.dump(cfg, open(path, "w"))
-PY
-"$hedui" serve --config "$config" 2>"$work/serve.err" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 300); do
-    [ -s "$work/port" ] && break
-    sleep 0.1
-done
-base=http://127.0.0.1:$(cat "$work/port")
+serve_start "$hedui" "$work" 230000 "$root/web" "$@"
+base=http://127.0.0.1:$port
 
 # token USER: sign in as one of setup_cases.py's accounts
 token() {
@@ -210,7 +192,5 @@ elif ! node "$here/console.mjs" "$base" "${tok[province]}" "$loads" "${pages[@]}
 fi
 cat "$work/console.err" >&2 2>/dev/null || true
 
-kill -TERM $server
-wait $server || true
-trap - EXIT
+serve_stop
 cat "$out/$label.tsv" "$out/$label.export.tsv" "$out/$label.console.tsv" >&2

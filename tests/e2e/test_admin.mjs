@@ -1,6 +1,8 @@
 // The pages the walk does not open, each by the account that uses them:
-// the verifier uploads a roll to 批量核对 and reads its results. Each
-// part stops at its first failed step; the next part still runs.
+// the verifier uploads a roll to 批量核对 and reads its results; the
+// admin adds, changes, resets and disables accounts in 用户管理, and the
+// auditor finds the admin's reasons in the audit trail. Each part stops
+// at its first failed step; the next part still runs.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -118,6 +120,180 @@ async function batches(run) {
   if (verifier) await run.closeTab(verifier);
 }
 
+// The accounts the admin makes.
+const CLERK = {username: 'e2e.clerk', display_name: '吴刚（测试受理）', role: 'clerk', region: COUNTY,
+  password: 'e2e-first-pass-1', reset: 'e2e-reset-pass-2'};
+const AUDITOR = {username: 'e2e.auditor', display_name: '郑丽（测试审计）', role: 'auditor', region: '230000',
+  password: 'e2e-auditor-pass-1'};
+const NEW_ROLE = {role: 'verifier', role_zh: '核对员', region: OTHER_COUNTY};
+// The admin's reasons, by the audit action that records each change.
+const REASONS = {
+  user_role: '调岗至道里区核对',
+  user_passwd: '本人遗忘密码，到窗口申请重置',
+  user_disable: '已调离本单位',
+};
+
+function userRow(tab, username) {
+  return tab.page.locator(`[data-test="user-table"] tbody tr[data-username="${username}"]`);
+}
+
+// The row's cells: username, name, role, region, status, TOTP, created,
+// updated, actions.
+async function userCells(tab, username) {
+  return (await userRow(tab, username).locator('td').allTextContents()).map(t => t.trim());
+}
+
+// A new account through the form; it is then listed.
+async function addUser(admin, u) {
+  await admin.el('user-username').fill(u.username);
+  await admin.el('user-display-name').fill(u.display_name);
+  await admin.el('user-role').selectOption(u.role);
+  await admin.el('user-region').fill(u.region);
+  await admin.el('user-password').fill(u.password);
+  await admin.shot('form-' + u.role);
+  await admin.el('user-submit').click();
+  await userRow(admin, u.username).waitFor();
+}
+
+// A dialog of the users page: the fields, a reason, 确认; it closes once
+// the change is made (and the list is drawn again).
+async function confirmDialog(tab, reason, fill) {
+  if (fill) await fill();
+  await tab.el('action-reason').fill(reason);
+  await tab.shot('dialog');
+  await tab.el('action-confirm').click();
+  await tab.el('user-dialog').waitFor({state: 'hidden'});
+}
+
+// Sign in on a tab showing the sign-in page, where the service is to
+// refuse it (401): the page's error message.
+async function refusedSignIn(tab, username, password) {
+  await tab.focus();
+  await tab.page.fill('#login-username', username);
+  await tab.page.fill('#login-password', password);
+  return tab.expecting([{status: 401, url: /\/api\/v1\/login$/}], async () => {
+    await tab.page.click('#login-submit');
+    const box = tab.page.locator('[data-test="login-form"] [data-test="error"]');
+    await box.waitFor();
+    return box.innerText();
+  });
+}
+
+// The header's name, role and region of the account signed in.
+async function header(tab) {
+  return tab.page.evaluate(() => ['user-name', 'user-role', 'user-region']
+    .map(id => document.getElementById(id).textContent));
+}
+
+// Search the audit trail with the filters as they are, and wait for the
+// new results (the page fills them in place: the old table is marked).
+async function search(tab) {
+  await tab.page.$$eval('[data-test="audit-table"]', ts => ts.forEach(t => t.setAttribute('data-e2e-old', '')));
+  await tab.el('audit-search').click();
+  await tab.page.locator('[data-test="audit-table"]:not([data-e2e-old])').waitFor();
+}
+
+async function users(run) {
+  let admin, person, secret;
+  await run.chain([
+    ['admin adds a clerk', async () => {
+      admin = await run.tab('admin');
+      const shown = await admin.open('/users');
+      run.check(shown.state === 'ready' && shown.page === 'users', 'the users page shows', JSON.stringify(shown));
+      await addUser(admin, CLERK);
+      const cells = await userCells(admin, CLERK.username);
+      run.equal(cells.slice(1, 5), [CLERK.display_name, '受理员', COUNTY, '正常'], 'the clerk is listed, active');
+      run.equal(await admin.el('totp-notice').count(), 0, 'no TOTP key for a clerk');
+      await admin.shot('clerk-added');
+    }],
+
+    ['admin adds an auditor; its TOTP key shows once', async () => {
+      await addUser(admin, AUDITOR);
+      const uri = await admin.el('totp-uri').inputValue();
+      secret = (await admin.el('totp-secret').innerText()).trim();
+      run.check(uri.startsWith(`otpauth://totp/hedui:${AUDITOR.username}?`), 'the URI is the auditor\'s otpauth:// URI', uri);
+      run.check(/^[A-Z2-7]{32}$/.test(secret), 'the key is 32 base32 characters', secret);
+      run.equal(new URL(uri).searchParams.get('secret'), secret, 'the key shown is the URI\'s');
+      const cells = await userCells(admin, AUDITOR.username);
+      run.equal(cells.slice(1, 6), [AUDITOR.display_name, '审计员', '230000', '正常', '已设置'],
+        'the auditor is listed, with a TOTP key');
+      await admin.shot('auditor-added');
+      await admin.open('/dashboard');
+      await admin.open('/users');
+      run.equal(await admin.el('totp-notice').count(), 0, 'back on the page, the key is no longer shown');
+      run.check(!(await admin.page.locator('#main').innerText()).includes(secret), 'nor anywhere on the page');
+      run.accounts[AUDITOR.username] = {...AUDITOR, totp_secret: secret};
+    }],
+
+    ['admin changes the clerk\'s role and region', async () => {
+      await userRow(admin, CLERK.username).locator('[data-test="user-role-change"]').click();
+      await confirmDialog(admin, REASONS.user_role, async () => {
+        await admin.el('dialog-role').selectOption(NEW_ROLE.role);
+        await admin.el('dialog-region').fill(NEW_ROLE.region);
+      });
+      const cells = await userCells(admin, CLERK.username);
+      run.equal(cells.slice(2, 5), [NEW_ROLE.role_zh, NEW_ROLE.region, '正常'], 'the list shows the new role and region');
+      await admin.shot('role-changed');
+    }],
+
+    ['admin resets the account\'s password; it signs in with the new one', async () => {
+      await userRow(admin, CLERK.username).locator('[data-test="user-password-reset"]').click();
+      await confirmDialog(admin, REASONS.user_passwd,
+        () => admin.el('dialog-password').fill(CLERK.reset));
+      run.accounts[CLERK.username] = {...CLERK, role: NEW_ROLE.role, region: NEW_ROLE.region,
+        password: CLERK.reset, totp_secret: ''};
+      person = await run.tab(CLERK.username);
+      run.check(person.home.state === 'ready' && person.home.page === 'cases', 'signed in, the case list shows',
+        JSON.stringify(person.home));
+      run.equal(await header(person), [CLERK.display_name, NEW_ROLE.role_zh, NEW_ROLE.region],
+        'the header names the account with its new role and region');
+      run.equal((await person.menu()).sort(), ['nav-batches', 'nav-cases', 'nav-dashboard'],
+        'the menu is a verifier\'s');
+      await person.shot('signed-in');
+    }],
+
+    ['admin disables the account: its session ends, it cannot sign in', async () => {
+      await userRow(admin, CLERK.username).locator('[data-test="user-disable"]').click();
+      await confirmDialog(admin, REASONS.user_disable);
+      const row = userRow(admin, CLERK.username);
+      run.equal(await row.locator('[data-test="user-status"]').getAttribute('data-status'), 'disabled',
+        'the list shows the account 已停用');
+      run.equal(await row.locator('button').count(), 0, 'a disabled account has no actions');
+      await admin.shot('disabled');
+      const back = await person.reload({expect: [{status: 401, url: /\/api\/v1\/me$/}]});
+      run.equal(back.page, 'login', 'the account\'s open tab is back at sign-in');
+      const text = await refusedSignIn(person, CLERK.username, CLERK.reset);
+      run.equal(text, '用户名或密码错误', 'the sign-in page refuses the disabled account');
+      await person.shot('refused');
+    }],
+
+    ['the new auditor signs in with the key and finds the admin\'s reasons', async () => {
+      const auditor = await run.tab(AUDITOR.username);
+      run.equal(auditor.home.page, 'audit', 'the auditor, signed in with the key shown, starts at the audit trail');
+      await auditor.el('audit-user').fill('admin');
+      await search(auditor);
+      const rows = await auditor.page.$$eval('[data-test="audit-table"] tbody tr', trs => trs
+        .filter(tr => !tr.querySelector('td.empty'))
+        .map(tr => ({actor: tr.cells[2].textContent.trim(),
+          action: tr.querySelector('[data-action]').dataset.action, text: tr.textContent})));
+      const of = action => rows.filter(x => x.action === action && x.text.includes(`user=${CLERK.username}`));
+      run.equal(of('user_add').length, 1, 'the trail holds the clerk\'s creation');
+      run.check(rows.some(x => x.action === 'user_add' && x.text.includes(`user=${AUDITOR.username}`)),
+        'the trail holds the auditor\'s creation');
+      for (const [action, reason] of Object.entries(REASONS)) {
+        const found = of(action);
+        run.check(found.length === 1 && found[0].text.includes(`reason=${reason}`),
+          `the trail holds the ${action} with the admin's reason`, JSON.stringify(found));
+      }
+      run.equal([...new Set(rows.map(x => x.actor))], ['admin'], 'every entry found is the admin\'s');
+      await auditor.shot('audit');
+      await run.closeTab(auditor);
+    }],
+  ]);
+  for (const t of [person, admin]) if (t) await run.closeTab(t);
+}
+
 await e2e('admin', async run => {
   await batches(run);
+  await users(run);
 });

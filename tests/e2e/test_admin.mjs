@@ -1,8 +1,9 @@
 // The pages the walk does not open, each by the account that uses them:
 // the verifier uploads a roll to 批量核对 and reads its results; the
 // admin adds, changes, resets and disables accounts in 用户管理, and the
-// auditor finds the admin's reasons in the audit trail. Each part stops
-// at its first failed step; the next part still runs.
+// auditor finds the admin's reasons in the audit trail; and a user
+// changes their own password in 修改密码. Each part stops at its first
+// failed step; the next part still runs.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -293,7 +294,56 @@ async function users(run) {
   for (const t of [person, admin]) if (t) await run.closeTab(t);
 }
 
+// Sign in on a tab showing the sign-in page, where it is to succeed.
+async function signIn(tab, username, password) {
+  await tab.page.fill('#login-username', username);
+  await tab.page.fill('#login-password', password);
+  return tab.follow('sign in', () => tab.page.click('#login-submit'));
+}
+
+async function password(run) {
+  // An account no other part of this test signs in as.
+  const account = run.accounts.clerk_230104;
+  const fresh = 'e2e-changed-pass-3';
+  let tab;
+  await run.chain([
+    ['a clerk changes their password; the page ends at sign-in', async () => {
+      tab = await run.tab(account.username);
+      const old = await tab.page.evaluate(() => sessionStorage.getItem('hedui.token'));
+      const shown = await tab.follow('password', () => tab.el('nav-password').click());
+      run.check(shown.state === 'ready' && shown.page === 'password', 'the password page shows', JSON.stringify(shown));
+      await tab.el('password-old').fill(account.password);
+      await tab.el('password-new').fill(fresh);
+      await tab.shot('form');
+      const end = await tab.follow('changed', async () => {
+        await tab.el('password-submit').click();
+        await tab.el('password-done').waitFor();
+        await tab.shot('done');
+      });
+      run.equal(end.page, 'login', 'the page goes on to sign-in by itself');
+      run.equal(await tab.page.evaluate(() => location.hash), '#/login', 'at the sign-in address');
+      run.check(await tab.page.locator('#nav').isHidden(), 'the menu is gone: signed out');
+      const status = await tab.expecting([{status: 401, url: /\/api\/v1\/me$/}], () =>
+        tab.page.evaluate(async t => (await fetch('/api/v1/me', {headers: {Authorization: 'Bearer ' + t}})).status, old));
+      run.equal(status, 401, 'the session before the change has ended');
+      await tab.shot('login');
+    }],
+
+    ['the old password no longer works; the new one does', async () => {
+      const text = await refusedSignIn(tab, account.username, account.password);
+      run.equal(text, '用户名或密码错误', 'the old password is refused');
+      await tab.shot('old-refused');
+      const home = await signIn(tab, account.username, fresh);
+      run.check(home.state === 'ready' && home.page === 'cases', 'the new password signs in', JSON.stringify(home));
+      run.equal((await header(tab))[2], account.region, 'signed in as the same account');
+      await tab.shot('new-signed-in');
+    }],
+  ]);
+  if (tab) await run.closeTab(tab);
+}
+
 await e2e('admin', async run => {
   await batches(run);
   await users(run);
+  await password(run);
 });

@@ -201,4 +201,27 @@ static inline const char *st_row_text(char *out, size_t out_len,
     return out;
 }
 
+/* A new, empty case store in a folder of its own, on the backend the
+ * test runs against (testutil.h); and its removal. */
+static inline hd_casestore *st_casestore_fresh(char *dir, size_t dir_len,
+                                               char *db, size_t db_len)
+{
+    hd_casestore *cs = NULL;
+    hd_error err;
+    hd_error_clear(&err);
+    snprintf(dir, dir_len, "%s", tu_tempdir());
+    tu_casestore_new(db, db_len, dir);
+    if (hd_casestore_open(&cs, db, &err))
+        fail_msg("open: %s", err.msg);
+    return cs;
+}
+
+static inline void st_casestore_gone(hd_casestore *cs, const char *dir,
+                                     const char *db)
+{
+    hd_casestore_free(cs);
+    tu_casestore_drop(db);
+    tu_rmtree(dir);
+}
+
 #endif

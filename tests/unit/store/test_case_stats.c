@@ -13,22 +13,15 @@ static hd_casestore *cs;
 
 static int setup(void **state)
 {
-    hd_error err;
     (void)state;
-    hd_error_clear(&err);
-    snprintf(dir, sizeof(dir), "%s", tu_tempdir());
-    tu_casestore_new(db_path, sizeof(db_path), dir);
-    if (hd_casestore_open(&cs, db_path, &err))
-        fail_msg("open: %s", err.msg);
+    cs = st_casestore_fresh(dir, sizeof(dir), db_path, sizeof(db_path));
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    hd_casestore_free(cs);
-    tu_casestore_drop(db_path);
-    tu_rmtree(dir);
+    st_casestore_gone(cs, dir, db_path);
     return 0;
 }
 
